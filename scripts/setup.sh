@@ -12,6 +12,8 @@ packages=(
   cmake ninja-build g++ pkg-config
   # shared preprocessing
   libstb-dev nlohmann-json3-dev
+  # trainer (LibTorch CPU, CLI11)
+  libtorch-dev libcli11-dev
   # WebAssembly
   emscripten nodejs
   # tests, benchmarks, fuzzing, fixtures (cjpeg writes the progressive JPEG fixtures)

@@ -1,0 +1,48 @@
+// A trained model loaded from its directory (model.json + model.pt), ready to score images.
+// No LibTorch in this header: the torch parts live behind a pointer in classifier.cpp.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model_spec.h"
+#include "xray/expected.h"
+#include "xray/preprocess_spec.h"
+
+namespace xray {
+
+struct ModelCard {
+  nlohmann::json json;  // the whole model.json
+  PreprocessSpec preprocess;
+  ModelSpec layers;
+  double threshold = 0.5;
+  std::vector<std::string> labels = {"NORMAL", "PNEUMONIA"};
+};
+
+// Reads and checks MODEL_DIR/model.json; errors name the file and the problem.
+Expected<ModelCard> read_model_card(const std::string& model_dir);
+
+class Classifier {
+ public:
+  // device: auto | cpu | cuda.
+  static Expected<Classifier> load(const std::string& model_dir, const std::string& device = "auto");
+
+  // P(PNEUMONIA) for `count` model-size 8-bit images laid out one after another.
+  std::vector<float> predict(const std::uint8_t* images, std::size_t count, int batch = 64) const;
+
+  const ModelCard& card() const;
+  std::string device_name() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+// "cpu" or "cuda" for auto | cpu | cuda; an error when cuda is asked for and absent.
+Expected<std::string> resolve_device(const std::string& requested);
+
+}  // namespace xray

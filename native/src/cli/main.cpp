@@ -1,0 +1,95 @@
+// xray: the command-line front end. Parses flags with CLI11 and hands each subcommand to its
+// run_* function (commands.h); no LibTorch here, so this file compiles in a second.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "commands.h"
+
+namespace {
+
+// CLI11 validator: the folder must exist (a clearer message than failing later).
+const auto kExistingFolder = CLI::Validator(
+    [](std::string& path) -> std::string {
+      if (std::filesystem::is_directory(path)) return "";
+      return std::filesystem::exists(path) ? path + " is a file, expected a folder" : path + ": no such folder";
+    },
+    "FOLDER");
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"xray: train and use a pediatric chest X-ray pneumonia classifier (research demo, not a medical device)"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "xray 0.1.0");
+
+  xray::DataReportOptions report;
+  auto* report_cmd = app.add_subcommand("data-report", "Count images per split and class, list unusable files, plot the balance");
+  report_cmd->add_option("--data", report.data_dir, "Folder with train/ val/ test/ (Kaggle's chest_xray/)")->required()->check(kExistingFolder);
+  report_cmd->add_option("--json", report.json_path, "Write the report as JSON");
+  report_cmd->add_option("--plot", report.plot_path, "Write a class-balance chart (SVG)");
+  report_cmd->add_flag("!--no-check", report.check_contents, "Skip reading each file's header (faster, finds fewer problems)");
+
+  xray::TrainOptions train;
+  std::string widths = "16,32,64,128";
+  auto* train_cmd = app.add_subcommand("train", "Train the CNN; writes model.pt, model.json, train_log.jsonl, checkpoint.pt");
+  train_cmd->add_option("--data", train.data_dir, "Folder with train/NORMAL and train/PNEUMONIA")->required()->check(kExistingFolder);
+  train_cmd->add_option("--out", train.out_dir, "Model directory to write")->required();
+  train_cmd->add_option("--epochs", train.epochs, "Epochs (early stopping may end sooner)")->capture_default_str();
+  train_cmd->add_option("--image-size", train.image_size, "Model input size, square")->capture_default_str();
+  train_cmd->add_option("--batch", train.batch, "Batch size")->capture_default_str();
+  train_cmd->add_option("--device", train.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
+  train_cmd->add_option("--seed", train.seed, "Seed for the split, initialisation, order and augmentation")->capture_default_str();
+  train_cmd->add_option("--val-fraction", train.val_fraction, "Share of the training patients held out for validation")->capture_default_str();
+  train_cmd->add_flag("--resume", train.resume, "Continue from MODEL_DIR/checkpoint.pt");
+  train_cmd->add_option("--lr", train.learning_rate, "Peak learning rate (AdamW)")->capture_default_str();
+  train_cmd->add_option("--weight-decay", train.weight_decay, "AdamW weight decay")->capture_default_str();
+  train_cmd->add_option("--patience", train.patience, "Stop after this many epochs without a better validation AUC")->capture_default_str();
+  train_cmd->add_option("--widths", widths, "Channels per block, comma-separated")->capture_default_str();
+  train_cmd->add_option("--dropout", train.dropout, "Dropout before the final layer")->capture_default_str();
+  train_cmd->add_flag("!--no-batch-norm", train.batch_norm, "Build the network without batch normalization");
+  train_cmd->add_flag("!--no-augment", train.augment, "Train without augmentation");
+  train_cmd->add_option("--cache-dir", train.cache_dir, "Keep decoded images here, keyed by file contents and spec");
+  train_cmd->add_option("--threads", train.threads, "CPU threads (0: all cores)")->capture_default_str();
+  train_cmd->add_option("--max-per-class", train.max_per_class, "Use at most N training images per class (quick runs)");
+
+  xray::EvaluateOptions evaluate;
+  auto* eval_cmd = app.add_subcommand("evaluate", "Metrics of a model on a split, at the model's threshold, with plots");
+  eval_cmd->add_option("--model", evaluate.model_dir, "Model directory (model.json + model.pt)")->required()->check(kExistingFolder);
+  eval_cmd->add_option("--data", evaluate.data_dir, "Data folder")->required()->check(kExistingFolder);
+  eval_cmd->add_option("--split", evaluate.split, "train, val or test")->check(CLI::IsMember({"train", "val", "test"}))->capture_default_str();
+  eval_cmd->add_option("--json", evaluate.json_path, "Write the metrics as JSON");
+  eval_cmd->add_option("--plots", evaluate.plots_dir, "Write ROC, PR, confusion and training-curve SVGs here");
+  eval_cmd->add_option("--device", evaluate.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+
+  xray::PredictOptions predict;
+  auto* predict_cmd = app.add_subcommand("predict", "P(PNEUMONIA) and a label per image, as CSV (path,probability,label,error)");
+  predict_cmd->add_option("--model", predict.model_dir, "Model directory (model.json + model.pt)")->required()->check(kExistingFolder);
+  predict_cmd->add_option("--csv", predict.csv_path, "Write the CSV here instead of standard output");
+  predict_cmd->add_option("--device", predict.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  predict_cmd->add_option("paths", predict.paths, "Image files or folders (searched recursively)")->required();
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*report_cmd) return xray::run_data_report(report);
+  if (*train_cmd) {
+    train.widths.clear();
+    for (std::size_t start = 0; start <= widths.size();) {
+      const std::size_t comma = std::min(widths.find(',', start), widths.size());
+      try {
+        const int w = std::stoi(widths.substr(start, comma - start));
+        if (w < 1 || w > 4096) throw std::out_of_range("width");
+        train.widths.push_back(w);
+      } catch (const std::exception&) {
+        std::fprintf(stderr, "xray train: --widths must be positive integers separated by commas, e.g. 16,32,64,128\n");
+        return 2;
+      }
+      start = comma + 1;
+    }
+    return xray::run_train(train);
+  }
+  if (*eval_cmd) return xray::run_evaluate(evaluate);
+  if (*predict_cmd) return xray::run_predict(predict);
+  return 2;
+}

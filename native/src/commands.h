@@ -1,0 +1,56 @@
+// The xray subcommands, as plain functions with option structs (no LibTorch in this header, so
+// the CLI front end compiles fast). Each returns the process exit status and prints its own
+// messages; none throws.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace xray {
+
+struct DataReportOptions {
+  std::string data_dir, json_path, plot_path;
+  bool check_contents = true;
+};
+int run_data_report(const DataReportOptions& options);
+
+struct TrainOptions {
+  std::string data_dir, out_dir;
+  int epochs = 20;
+  int image_size = 128;
+  int batch = 32;
+  std::string device = "auto";  // auto | cpu | cuda
+  std::uint64_t seed = 42;
+  double val_fraction = 0.15;
+  bool resume = false;
+  // beyond the list
+  double learning_rate = 2e-3;
+  double weight_decay = 1e-4;
+  int patience = 6;               // epochs without a better validation AUC before stopping
+  std::vector<int> widths = {16, 32, 64, 128};
+  bool batch_norm = true;
+  double dropout = 0.2;
+  std::string cache_dir;          // keep decoded images here between runs
+  int threads = 0;                // 0: all cores
+  int max_per_class = 0;          // >0: a stratified subset of the training images, for quick runs
+  bool augment = true;
+};
+int run_train(const TrainOptions& options);
+
+struct EvaluateOptions {
+  std::string model_dir, data_dir, split = "test", json_path, plots_dir;
+  std::string device = "auto";
+  int batch = 64;
+};
+int run_evaluate(const EvaluateOptions& options);
+
+struct PredictOptions {
+  std::string model_dir, csv_path;
+  std::vector<std::string> paths;
+  std::string device = "auto";
+  int batch = 64;
+};
+int run_predict(const PredictOptions& options);
+
+}  // namespace xray

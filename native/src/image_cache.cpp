@@ -1,0 +1,168 @@
+#include "image_cache.h"
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "progress.h"
+#include "sha256.h"
+#include "xray/file_io.h"
+#include "xray/preprocess.h"
+
+namespace xray {
+namespace {
+
+constexpr char kMagic[] = "XRAYCACHE1\n";
+
+std::uint64_t fnv1a(const std::vector<std::uint8_t>& bytes) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (std::uint8_t b : bytes) h = (h ^ b) * 1099511628211ull;
+  return h;
+}
+
+// One decoded file: its pixels, or why it failed; plus its content hash for the cache key.
+struct Decoded {
+  std::vector<std::uint8_t> pixels;
+  std::string error;
+  std::uint64_t hash = 0;
+};
+
+std::string cache_path(const CacheOptions& options, const PreprocessSpec& spec, const std::vector<Decoded>& files) {
+  std::string key = to_json(spec);
+  for (const Decoded& d : files) key += "\n" + std::to_string(d.hash);
+  return options.cache_dir + "/images-" + sha256_hex(key.data(), key.size()).substr(0, 24) + ".u8";
+}
+
+bool load_cache(const std::string& path, ImageCache& cache, std::size_t file_count) {
+  auto bytes = read_file(path);
+  const std::size_t magic = sizeof kMagic - 1;
+  if (!bytes || bytes->size() < magic + 8 || std::memcmp(bytes->data(), kMagic, magic) != 0) return false;
+  std::uint64_t header_size = 0;
+  std::memcpy(&header_size, bytes->data() + magic, 8);
+  if (header_size > bytes->size() - magic - 8) return false;
+  const auto* text = reinterpret_cast<const char*>(bytes->data() + magic + 8);
+  auto header = nlohmann::json::parse(text, text + header_size, nullptr, false);
+  if (header.is_discarded()) return false;
+  cache.width = header.value("width", 0);
+  cache.height = header.value("height", 0);
+  cache.source = header.value("source", std::vector<std::size_t>{});
+  for (const auto& f : header.value("failed", nlohmann::json::array())) {
+    cache.failed.push_back({f.value("path", ""), f.value("reason", "")});
+  }
+  const std::size_t image_bytes = static_cast<std::size_t>(cache.width) * cache.height;
+  const std::size_t offset = magic + 8 + header_size;
+  for (std::size_t s : cache.source) {
+    if (s >= file_count) return false;
+  }
+  if (bytes->size() - offset != cache.source.size() * image_bytes) return false;
+  cache.pixels.assign(bytes->begin() + offset, bytes->end());
+  return true;
+}
+
+void save_cache(const std::string& path, const ImageCache& cache) {
+  nlohmann::json failed = nlohmann::json::array();
+  for (const auto& f : cache.failed) failed.push_back({{"path", f.path}, {"reason", f.reason}});
+  const std::string header =
+      nlohmann::json{{"width", cache.width}, {"height", cache.height}, {"source", cache.source}, {"failed", failed}}.dump();
+  std::vector<std::uint8_t> out(kMagic, kMagic + sizeof kMagic - 1);
+  const std::uint64_t header_size = header.size();
+  out.insert(out.end(), reinterpret_cast<const std::uint8_t*>(&header_size),
+             reinterpret_cast<const std::uint8_t*>(&header_size) + 8);
+  out.insert(out.end(), header.begin(), header.end());
+  out.insert(out.end(), cache.pixels.begin(), cache.pixels.end());
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  auto written = write_file_atomic(path, out.data(), out.size());
+  if (!written) std::fprintf(stderr, "warning: image cache not saved: %s\n", written.error().message.c_str());
+}
+
+}  // namespace
+
+ImageCache build_image_cache(const std::vector<std::string>& paths, const PreprocessSpec& spec,
+                             const CacheOptions& options) {
+  const int threads = options.threads > 0 ? options.threads
+                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<Decoded> files(paths.size());
+  std::atomic<std::size_t> next{0}, done{0};
+  const bool use_disk = !options.cache_dir.empty();
+  Progress progress("decode", static_cast<std::int64_t>(paths.size()));
+  std::mutex progress_mutex;
+
+  // With a disk cache, first only hash the files (cheap), decode only on a miss.
+  auto work = [&](bool decode) {
+    for (std::size_t i; (i = next.fetch_add(1)) < paths.size();) {
+      Decoded& d = files[i];
+      auto bytes = read_file(paths[i]);
+      if (!bytes) {
+        d.error = bytes.error().message;
+      } else {
+        d.hash = fnv1a(*bytes);
+        if (decode) {
+          auto pixels = preprocess_pixels(bytes->data(), bytes->size(), spec);
+          if (pixels) d.pixels = std::move(pixels->pixels.pixels);
+          else d.error = pixels.error().message;
+        }
+      }
+      const std::size_t n = ++done;
+      if (options.show_progress && (n % 64 == 0 || n == paths.size())) {
+        std::lock_guard<std::mutex> lock(progress_mutex);
+        progress.update(static_cast<std::int64_t>(n));
+      }
+    }
+  };
+  auto run_all = [&](bool decode) {
+    next = 0;
+    done = 0;
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(work, decode);
+    for (auto& t : pool) t.join();
+  };
+
+  ImageCache cache;
+  std::string disk_path;
+  if (use_disk) {
+    run_all(false);
+    disk_path = cache_path(options, spec, files);
+    if (load_cache(disk_path, cache, paths.size())) {
+      if (options.show_progress) std::fprintf(stderr, "decode: %zu images from the cache %s\n", cache.count(), disk_path.c_str());
+      return cache;
+    }
+    cache = ImageCache{};
+  }
+  run_all(true);
+  if (options.show_progress) progress.finish();
+
+  cache.width = spec.width;
+  cache.height = spec.height;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (!files[i].error.empty()) {
+      cache.failed.push_back({paths[i], files[i].error});
+      continue;
+    }
+    cache.source.push_back(i);
+    cache.pixels.insert(cache.pixels.end(), files[i].pixels.begin(), files[i].pixels.end());
+  }
+  if (use_disk) save_cache(disk_path, cache);
+  return cache;
+}
+
+std::pair<double, double> pixel_mean_std(const ImageCache& cache) {
+  double sum = 0, sum_sq = 0;
+  for (std::uint8_t p : cache.pixels) {
+    const double v = p / 255.0;
+    sum += v;
+    sum_sq += v * v;
+  }
+  const double n = static_cast<double>(cache.pixels.size());
+  if (n == 0) return {0.5, 0.25};
+  const double mean = sum / n;
+  return {mean, std::sqrt(std::max(1e-12, sum_sq / n - mean * mean))};
+}
+
+}  // namespace xray

@@ -1,0 +1,67 @@
+// The network, described once as a list of layers. The same list builds the LibTorch modules
+// (model.cpp) and, later, drives the ONNX writer, so nothing about the architecture is written
+// twice. It is stored in the model card (model.json).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "xray/expected.h"
+
+namespace xray {
+
+enum class LayerKind {
+  kConv,           // 2-D convolution, square kernel, no bias when followed by batch norm
+  kBatchNorm,      // over `channels`
+  kRelu,
+  kMaxPool,        // kernel = stride = `kernel`
+  kGlobalAvgPool,  // N x C x H x W -> N x C; the features before it give the class activation map
+  kDropout,        // probability `p`, training only
+  kLinear,         // in_features -> out_features
+};
+
+const char* layer_kind_name(LayerKind kind);
+
+struct LayerSpec {
+  LayerKind kind = LayerKind::kRelu;
+  int in = 0;        // conv: in channels; batch norm: channels; linear: in features
+  int out = 0;       // conv: out channels; linear: out features
+  int kernel = 0;    // conv, max pool
+  int stride = 1;    // conv
+  int padding = 0;   // conv
+  bool bias = true;  // conv, linear
+  double p = 0.0;    // dropout
+};
+
+struct ModelSpec {
+  int input_channels = 1;
+  std::vector<LayerSpec> layers;  // ends with GlobalAvgPool, [Dropout], Linear(C -> 1)
+};
+
+struct CnnOptions {
+  std::vector<int> widths = {16, 32, 64, 128};  // one block per width
+  int convs_per_block = 2;                      // conv3x3-BN-ReLU repeated, then 2x2 max pool
+  bool batch_norm = true;
+  double dropout = 0.2;
+};
+
+// Blocks of [conv3x3 (BN) ReLU] x convs_per_block + maxpool 2x2, then GAP, dropout, linear -> 1
+// logit for P(PNEUMONIA). The last block has no pool, so the CAM keeps its resolution.
+ModelSpec make_cnn(const CnnOptions& options);
+
+// Checks the list is one the trainer and exporter support: channel counts chain, ends with GAP +
+// Linear(C -> 1), nothing after the GAP but dropout and the linear.
+Expected<ModelSpec> validate(const ModelSpec& spec);
+
+nlohmann::json to_json(const ModelSpec& spec);
+Expected<ModelSpec> model_spec_from_json(const nlohmann::json& j);
+
+// The feature map size after the convolutional part for a square input of `input_size`.
+int feature_map_size(const ModelSpec& spec, int input_size);
+// "conv3x3(1->16) bn relu ... gap dropout(0.2) linear(128->1)", and parameter count.
+std::string describe(const ModelSpec& spec);
+long long parameter_count(const ModelSpec& spec);
+
+}  // namespace xray
