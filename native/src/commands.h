@@ -35,6 +35,7 @@ struct TrainOptions {
   int threads = 0;                // 0: all cores
   int max_per_class = 0;          // >0: a stratified subset of the training images, for quick runs
   bool augment = true;
+  int stop_after_epoch = 0;       // >0: stop after this epoch as if killed, leaving the checkpoint
 };
 int run_train(const TrainOptions& options);
 

@@ -20,6 +20,7 @@ Expected<bool> check_writable(const std::string& path) {
   if (parent.empty()) parent = ".";
   // The folder may not exist yet; then its nearest existing ancestor must be writable.
   while (!parent.empty() && !std::filesystem::exists(parent) && parent != parent.parent_path()) parent = parent.parent_path();
+  if (!std::filesystem::is_directory(parent)) return Error{ErrorCode::kIo, path + ": cannot write there (" + parent.string() + " is a file, not a folder)"};
   if (access(parent.c_str(), W_OK) != 0) return Error{ErrorCode::kIo, path + ": cannot write there (" + parent.string() + " is not writable)"};
   if (std::filesystem::is_directory(path)) return Error{ErrorCode::kIo, path + ": is a folder, expected a file name"};
   return true;

@@ -285,6 +285,10 @@ int run_train(const TrainOptions& o) {
     }
     state.history_json = history.dump();
     save_checkpoint(checkpoint_path, net, optimizer, state);
+    if (o.stop_after_epoch > 0 && epoch >= o.stop_after_epoch && epoch < o.epochs) {
+      std::printf("stopped after epoch %d as asked (--stop-after-epoch); continue with the same flags and --resume\n", epoch);
+      return 0;
+    }
     if (state.epochs_without_gain >= o.patience) {
       std::printf("early stop: no better validation AUC for %d epochs\n", o.patience);
       break;

@@ -22,6 +22,8 @@ const auto kExistingFolder = CLI::Validator(
 int main(int argc, char** argv) {
   CLI::App app{"xray: train and use a pediatric chest X-ray pneumonia classifier (research demo, not a medical device)"};
   app.require_subcommand(1);
+  // A flag given twice takes the last value, as most command-line tools do.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.set_version_flag("--version", "xray 0.1.0");
 
   xray::DataReportOptions report;
@@ -52,6 +54,7 @@ int main(int argc, char** argv) {
   train_cmd->add_flag("!--no-augment", train.augment, "Train without augmentation");
   train_cmd->add_option("--cache-dir", train.cache_dir, "Keep decoded images here, keyed by file contents and spec");
   train_cmd->add_option("--threads", train.threads, "CPU threads (0: all cores)")->capture_default_str();
+  train_cmd->add_option("--stop-after-epoch", train.stop_after_epoch, "Stop after epoch N, leaving a checkpoint for --resume");
   train_cmd->add_option("--max-per-class", train.max_per_class, "Use at most N training images per class (quick runs)");
 
   xray::EvaluateOptions evaluate;

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# trainer_e2e_test.sh XRAY MAKE_DATASET: the xray CLI end to end on a generated data set with
+# junk files: data-report, train (twice: same seed, same weights), a killed-and-resumed run that
+# ends with the same weights, evaluate, predict, and clear errors for wrong usage.
+set -uo pipefail
+xray=$1
+make_dataset=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+json_get() { node -e "const j=require(process.argv[1]); console.log(eval('j'+process.argv[2]))" "$1" "$2"; }
+
+"$make_dataset" "$tmp/data" 48 64 || { echo "cannot make the data set"; exit 1; }
+
+# data-report: counts, junk listed with reasons, JSON and chart written.
+out=$("$xray" data-report --data "$tmp/data" --json "$tmp/report/report.json" --plot "$tmp/report/balance.svg")
+[[ $? == 0 ]] || fail "data-report exit status"
+for words in "train      48         48" ".DS_Store" "empty file (0 bytes)" "first bytes 3c 21 44 4f" "notes.txt" "val/NORMAL/ is empty"; do
+  [[ $out == *"$words"* ]] || fail "data-report output lacks \"$words\""
+done
+[[ -s $tmp/report/report.json && -s $tmp/report/balance.svg ]] || fail "data-report did not write JSON and SVG"
+echo "$out" | head -6
+
+# train: a few seconds on the CPU.
+train=(train --data "$tmp/data" --epochs 4 --image-size 32 --batch 16 --widths 8,16 --seed 11 --device cpu --threads 2)
+"$xray" "${train[@]}" --out "$tmp/m1" > "$tmp/train1.log" 2>&1 || { cat "$tmp/train1.log"; fail "train exit status"; }
+for f in model.pt model.json train_log.jsonl checkpoint.pt; do [[ -s $tmp/m1/$f ]] || fail "model directory lacks $f"; done
+grep -q "skipped .*person9999_virus_1.jpeg: not an image" "$tmp/train1.log" || fail "train did not report the HTML file"
+[[ $(wc -l < "$tmp/m1/train_log.jsonl") == 4 ]] || fail "train_log.jsonl should have 4 lines"
+auc=$(json_get "$tmp/m1/model.json" ".validation.roc_auc")
+node -e "process.exit(Number('$auc') > 0.75 ? 0 : 1)" || fail "validation AUC $auc does not beat chance clearly"
+[[ $(json_get "$tmp/m1/model.json" ".files['model.pt'].sha256") == $(sha256sum "$tmp/m1/model.pt" | cut -c1-64) ]] || fail "card sha256 differs from model.pt"
+echo "train: validation AUC $auc"
+
+# Same seed on the CPU: same weights.
+"$xray" "${train[@]}" --out "$tmp/m2" > /dev/null 2>&1 || fail "second train"
+cmp -s "$tmp/m1/model.pt" "$tmp/m2/model.pt" || fail "two runs with the same seed gave different weights"
+
+# Killed after epoch 2, resumed: the same final weights and log as the uninterrupted run.
+"$xray" "${train[@]}" --out "$tmp/m3" --stop-after-epoch 2 > /dev/null 2>&1 || fail "train --stop-after-epoch"
+[[ ! -e $tmp/m3/model.json ]] || fail "a stopped run must not write the model card yet"
+"$xray" "${train[@]}" --out "$tmp/m3" --resume > "$tmp/resume.log" 2>&1 || { cat "$tmp/resume.log"; fail "train --resume"; }
+grep -q "resuming after epoch 2 of 4" "$tmp/resume.log" || fail "resume did not start after epoch 2"
+cmp -s "$tmp/m1/model.pt" "$tmp/m3/model.pt" || fail "resumed run ended with different weights"
+losses() { node -e "for (const l of require('fs').readFileSync(process.argv[1], 'utf8').trim().split('\\n')) { const j = JSON.parse(l); console.log(j.epoch, j.train_loss, j.val_loss, j.val_auc); }" "$1"; }
+cmp -s <(losses "$tmp/m1/train_log.jsonl") <(losses "$tmp/m3/train_log.jsonl") || fail "resumed run has a different log"
+out=$("$xray" "${train[@]}" --out "$tmp/m3" --resume --seed 12 2>&1)
+[[ $? != 0 && $out == *"made with other settings"* ]] || fail "resume with other settings must be refused: $out"
+
+# evaluate: metrics at the card's threshold, JSON and plots.
+out=$("$xray" evaluate --model "$tmp/m1" --data "$tmp/data" --split test --json "$tmp/eval/metrics.json" --plots "$tmp/eval" 2>&1)
+[[ $? == 0 ]] || fail "evaluate exit status: $out"
+for f in metrics.json roc.svg pr.svg confusion.svg training_loss.svg training_auc.svg; do [[ -s $tmp/eval/$f ]] || fail "evaluate did not write $f"; done
+echo "$out" | grep -E "^split|^acc"
+
+# predict: one row per file, the reason for bad ones, exit 1 when any failed.
+"$xray" predict --model "$tmp/m1" --csv "$tmp/pred.csv" "$tmp/data/test" "$tmp/data/train/PNEUMONIA/person9999_virus_1.jpeg" 2>/dev/null
+[[ $? == 1 ]] || fail "predict with a bad file must exit 1"
+[[ $(head -n 1 "$tmp/pred.csv") == "path,probability,label,error" ]] || fail "CSV header"
+[[ $(grep -c ",NORMAL,$\|,PNEUMONIA,$" "$tmp/pred.csv") == 48 ]] || fail "expected 48 scored rows"
+grep -q 'person9999_virus_1.jpeg,,,"not an image this reader knows'  "$tmp/pred.csv" || fail "bad file row lacks its reason"
+"$xray" predict --model "$tmp/m1" "$tmp/data/test/NORMAL" > "$tmp/pred2.csv" 2>/dev/null || fail "predict on good files must exit 0"
+
+# Wrong usage: clear messages, non-zero exit, nothing half-written.
+expect_error() {  # expect_error WORDS ARGS...
+  local words=$1
+  shift
+  out=$("$xray" "$@" 2>&1)
+  [[ $? != 0 && $out == *"$words"* ]] || fail "xray $*: expected an error with \"$words\", got: $out"
+}
+expect_error "no such folder" train --data "$tmp/nowhere" --out "$tmp/m9"
+expect_error "--epochs must be 1..10000" "${train[@]}" --out "$tmp/m9" --epochs 0
+expect_error "no checkpoint" "${train[@]}" --out "$tmp/m8" --resume
+expect_error "is a file, not a folder" predict --model "$tmp/m1" --csv "$tmp/m1/model.json/out.csv" "$tmp/data/test"
+expect_error "model.json" predict --model "$tmp/data" "$tmp/data/test"
+mkdir -p "$tmp/empty/train/NORMAL" "$tmp/empty/train/PNEUMONIA"
+expect_error "no training images" train --data "$tmp/empty" --out "$tmp/m7"
+expect_error "required" train --data "$tmp/data"
+[[ -z $(find "$tmp" -name '*.tmp-*') ]] || fail "temporary files left behind"
+
+(( failures == 0 )) && echo "trainer e2e: all checks passed" || echo "trainer e2e: $failures failures"
+(( failures == 0 ))
