@@ -20,7 +20,11 @@ packages=(
   libgtest-dev libbenchmark-dev clang-14 libclang-rt-14-dev libjpeg-turbo-progs
   # fetching Dear ImGui's source package
   dpkg-dev
+  # test oracles: the ONNX checker (python3-onnx, for /usr/bin/python3); npm for ONNX Runtime
+  python3-onnx
 )
+# npm: the machine's own when it has one; Debian's otherwise.
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -51,5 +55,13 @@ if [[ ! -f third_party/imgui/imgui.h ]]; then
   [[ -n $src ]] || { echo "setup: imgui source package has no imgui.h" >&2; exit 1; }
   rm -rf third_party/imgui && mv "$src" third_party/imgui && rm -rf third_party/imgui-src
   echo "setup: Dear ImGui $(grep -m1 'define IMGUI_VERSION ' third_party/imgui/imgui.h | cut -d'"' -f2) in third_party/imgui"
+fi
+# npm packages (web/package-lock.json): ONNX Runtime for Node is the test oracle. Its install
+# script would download CUDA files, so it is skipped (TOOLCHAIN.md); the CPU build is in the package.
+lock_sum=$(sha256sum web/package-lock.json | cut -c1-64)
+if [[ ! -f web/node_modules/.xray-lock-sha256 || $(cat web/node_modules/.xray-lock-sha256) != "$lock_sum" ]]; then
+  echo "setup: npm ci in web/"
+  (cd web && ONNXRUNTIME_NODE_INSTALL=skip npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  echo "$lock_sum" > web/node_modules/.xray-lock-sha256
 fi
 echo "setup: done"

@@ -17,7 +17,7 @@ int run_data_report(const DataReportOptions& options);
 
 struct TrainOptions {
   std::string data_dir, out_dir;
-  int epochs = 20;
+  int epochs = 16;
   int image_size = 128;
   int batch = 32;
   std::string device = "auto";  // auto | cpu | cuda
@@ -27,8 +27,9 @@ struct TrainOptions {
   // beyond the list
   double learning_rate = 2e-3;
   double weight_decay = 1e-4;
-  int patience = 6;               // epochs without a better validation AUC before stopping
+  int patience = 5;               // epochs without a better validation AUC before stopping
   std::vector<int> widths = {16, 32, 64, 128};
+  int convs_per_block = 2;
   bool batch_norm = true;
   double dropout = 0.2;
   std::string cache_dir;          // keep decoded images here between runs

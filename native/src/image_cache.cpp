@@ -110,7 +110,7 @@ ImageCache build_image_cache(const std::vector<std::string>& paths, const Prepro
         }
       }
       const std::size_t n = ++done;
-      if (options.show_progress && (n % 64 == 0 || n == paths.size())) {
+      if (decode && options.show_progress && (n % 64 == 0 || n == paths.size())) {
         std::lock_guard<std::mutex> lock(progress_mutex);
         progress.update(static_cast<std::int64_t>(n));
       }

@@ -30,4 +30,8 @@ class XrayNetImpl : public torch::nn::Module {
 };
 TORCH_MODULE(XrayNet);
 
+struct OnnxExport;
+// The trained weights in the layer order of the spec, for the ONNX writer (export.cpp).
+OnnxExport onnx_export_from(XrayNet& net, int input_height, int input_width);
+
 }  // namespace xray

@@ -14,6 +14,7 @@
 #include "classifier.h"
 #include "commands.h"
 #include "dataset.h"
+#include "export.h"
 #include "image_cache.h"
 #include "metrics.h"
 #include "model.h"
@@ -183,6 +184,7 @@ int run_train(const TrainOptions& o) {
 
   CnnOptions cnn;
   cnn.widths = o.widths;
+  cnn.convs_per_block = o.convs_per_block;
   cnn.batch_norm = o.batch_norm;
   cnn.dropout = o.dropout;
   const ModelSpec model_spec = make_cnn(cnn);
@@ -322,10 +324,15 @@ int run_train(const TrainOptions& o) {
   auto written = write_model_card(o.out_dir, record);
   if (!written) return fail(written.error().message);
 
+  ExportOptions export_options;
+  export_options.model_dir = o.out_dir;
+  auto onnx = export_model_onnx(export_options);
+  if (!onnx) return fail(onnx.error().message);
+
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - process_start).count();
   std::printf("best epoch %d; threshold %.4f (Youden's J on validation)\nvalidation at the threshold: %s\n", state.best_epoch,
               threshold, summary_line(final_metrics).c_str());
-  std::printf("wrote %s/model.pt and model.json in %s (training %s)\n", o.out_dir.c_str(), format_duration(total).c_str(),
+  std::printf("wrote %s/model.pt, model.onnx and model.json in %s (training %s)\n", o.out_dir.c_str(), format_duration(total).c_str(),
               format_duration(train_seconds).c_str());
   return 0;
 }

@@ -5,6 +5,8 @@
 set -uo pipefail
 xray=$1
 make_dataset=$2
+preprocess=$3
+here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
@@ -61,6 +63,18 @@ echo "$out" | grep -E "^split|^acc"
 [[ $(grep -c ",NORMAL,$\|,PNEUMONIA,$" "$tmp/pred.csv") == 48 ]] || fail "expected 48 scored rows"
 grep -q 'person9999_virus_1.jpeg,,,"not an image this reader knows'  "$tmp/pred.csv" || fail "bad file row lacks its reason"
 "$xray" predict --model "$tmp/m1" "$tmp/data/test/NORMAL" > "$tmp/pred2.csv" 2>/dev/null || fail "predict on good files must exit 0"
+
+# ONNX: written by train, the card inside equals model.json, and ONNX Runtime on the tensors of
+# xray-preprocess --spec model.json gives xray predict's probabilities.
+[[ -s $tmp/m1/model.onnx ]] || fail "train did not write model.onnx"
+"$xray" predict --model "$tmp/m1" --csv "$tmp/pred-test.csv" "$tmp/data/test" 2>/dev/null || fail "predict on test"
+mkdir -p "$tmp/tensors"
+for f in "$tmp"/data/test/*/*.jpeg; do "$preprocess" --spec "$tmp/m1/model.json" "$f" "$tmp/tensors/$(basename "$f").f32" > /dev/null || fail "xray-preprocess $f"; done
+node "$here/ort_vs_predict.mjs" "$tmp/m1" "$tmp/pred-test.csv" "$tmp/tensors" || fail "ONNX Runtime differs from xray predict"
+echo '{"cases": [], "broken": "'"$tmp/m1/model.onnx"'"}' > "$tmp/manifest.json"
+/usr/bin/python3 "$here/onnx_check.py" "$tmp/manifest.json" "$tmp/m1" | tail -n 1 || fail "ONNX metadata check"
+"$xray" export --model "$tmp/m1" --onnx "$tmp/kept.onnx" --keep-batch-norm > /dev/null || fail "xray export --keep-batch-norm"
+[[ -s $tmp/kept.onnx ]] || fail "export wrote nothing"
 
 # Wrong usage: clear messages, non-zero exit, nothing half-written.
 expect_error() {  # expect_error WORDS ARGS...

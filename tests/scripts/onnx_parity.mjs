@@ -1,0 +1,39 @@
+// node onnx_parity.mjs MANIFEST.json: runs every exported model in ONNX Runtime (onnxruntime-node)
+// and compares with LibTorch's eval outputs: probability within 1e-5, cam within 1e-4 (absolute).
+// The deliberately broken model (wrong Gemm shape) must be refused. Prints the largest differences.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(here, '../../web/package.json'));
+const ort = require('onnxruntime-node');
+
+const floats = (file) => { const b = readFileSync(file); return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4); };
+const maxDiff = (a, b) => { let m = 0; for (let i = 0; i < a.length; ++i) m = Math.max(m, Math.abs(a[i] - b[i])); return m; };
+
+const manifest = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+let failures = 0;
+console.log('model                 inputs   max |dp|     max |dcam|   cam shape');
+for (const c of manifest.cases) {
+  const session = await ort.InferenceSession.create(c.onnx);
+  const input = new ort.Tensor('float32', floats(c.input), c.input_shape);
+  const out = await session.run({ input });
+  const dp = maxDiff(out.probability.data, floats(c.probability));
+  const dcam = maxDiff(out.cam.data, floats(c.cam));
+  const shapeOk = JSON.stringify(out.cam.dims) === JSON.stringify(c.cam_shape) && out.probability.dims.join() === `${c.input_shape[0]},1`;
+  const ok = dp <= 1e-5 && dcam <= 1e-4 && shapeOk;
+  if (!ok) failures++;
+  console.log(`${c.name.padEnd(22)}${String(c.input_shape[0]).padStart(6)}   ${dp.toExponential(2).padStart(9)}   ${dcam.toExponential(2).padStart(9)}   ${out.cam.dims.join('x')}${ok ? '' : '   FAIL'}${c.sources.length > 1 ? `   (+${c.sources.length - 1} real images)` : ''}`);
+}
+try {
+  const session = await ort.InferenceSession.create(manifest.broken);
+  const c = manifest.cases[0];
+  await session.run({ input: new ort.Tensor('float32', floats(c.input), c.input_shape) });
+  console.log('FAIL: ONNX Runtime accepted the model with the wrong Gemm shape');
+  failures++;
+} catch (e) {
+  console.log(`broken model refused by ONNX Runtime, as it must be: ${String(e.message).split('\n')[0].slice(0, 140)}`);
+}
+process.exit(failures ? 1 : 0);

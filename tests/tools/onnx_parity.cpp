@@ -1,0 +1,114 @@
+// onnx-parity OUTDIR [IMAGE...]: exports networks of several shapes with our ONNX writer and
+// records LibTorch's own eval outputs for the same inputs, for tests/scripts/onnx_parity.mjs to
+// compare with ONNX Runtime. Batch norm statistics are randomised so folding is really tested.
+// With IMAGE arguments, the last case also runs on those files, preprocessed by the shared library.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "model.h"
+#include "onnx_writer.h"
+#include "xray/file_io.h"
+#include "xray/preprocess.h"
+
+namespace {
+
+using nlohmann::json;
+
+bool write_floats(const std::string& path, const torch::Tensor& t) {
+  const torch::Tensor c = t.detach().to(torch::kFloat32).contiguous();
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(c.data_ptr<float>()), c.numel() * 4);
+  return static_cast<bool>(out);
+}
+
+void randomise_batch_norm(xray::XrayNet& net) {
+  torch::NoGradGuard no_grad;
+  for (auto& module : net->body->children()) {
+    if (auto* bn = module->as<torch::nn::BatchNorm2d>()) {
+      bn->weight.uniform_(0.5, 1.5);
+      bn->bias.uniform_(-0.2, 0.2);
+      bn->running_mean.uniform_(-0.3, 0.3);
+      bn->running_var.uniform_(0.5, 2.0);
+    }
+  }
+}
+
+struct Case {
+  std::string name;
+  std::vector<int> widths;
+  int convs, height, width;
+  bool batch_norm, fold;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return std::fprintf(stderr, "usage: onnx-parity OUTDIR [IMAGE...]\n"), 2;
+  const std::filesystem::path dir = argv[1];
+  std::filesystem::create_directories(dir);
+  const Case cases[] = {
+      {"tiny_bn_folded", {8, 16}, 1, 32, 32, true, true},
+      {"deeper_nonsquare", {8, 16, 32}, 2, 40, 56, true, true},
+      {"no_batch_norm", {12, 24}, 1, 64, 64, false, true},
+      {"bn_kept_as_nodes", {8, 16, 32}, 1, 48, 48, true, false},
+      {"recipe_128", {16, 32, 64, 128}, 2, 128, 128, true, true},
+  };
+  json manifest = json::array();
+  int seed = 1;
+  for (const Case& c : cases) {
+    torch::manual_seed(seed++);
+    xray::CnnOptions options;
+    options.widths = c.widths;
+    options.convs_per_block = c.convs;
+    options.batch_norm = c.batch_norm;
+    xray::XrayNet net(xray::make_cnn(options));
+    randomise_batch_norm(net);
+    net->eval();
+    torch::NoGradGuard no_grad;
+
+    torch::Tensor input = torch::randn({3, 1, c.height, c.width});
+    std::vector<std::string> sources = {"random"};
+    if (c.name == "recipe_128" && argc > 2) {
+      xray::PreprocessSpec spec;
+      spec.width = c.width;
+      spec.height = c.height;
+      std::vector<torch::Tensor> images;
+      for (int i = 2; i < argc; ++i) {
+        auto bytes = xray::read_file(argv[i]);
+        if (!bytes) continue;
+        auto tensor = xray::preprocess(bytes->data(), bytes->size(), spec);
+        if (!tensor) continue;
+        images.push_back(torch::from_blob(tensor->data.data(), {1, 1, c.height, c.width}, torch::kFloat32).clone());
+        sources.push_back(std::filesystem::path(argv[i]).filename().string());
+      }
+      if (!images.empty()) input = torch::cat({input, torch::cat(images)});
+    }
+    const torch::Tensor probability = torch::sigmoid(net->forward(input));
+    const torch::Tensor cam = net->cam(input);
+
+    xray::OnnxExport onnx = xray::onnx_export_from(net, c.height, c.width);
+    onnx.fold_batch_norm = c.fold;
+    onnx.metadata = {{"case", c.name}};
+    auto bytes = xray::write_onnx(onnx);
+    if (!bytes) return std::fprintf(stderr, "%s: %s\n", c.name.c_str(), bytes.error().message.c_str()), 1;
+    const std::string base = (dir / c.name).string();
+    xray::write_file_atomic(base + ".onnx", bytes->data(), bytes->size());
+    write_floats(base + ".input.f32", input);
+    write_floats(base + ".probability.f32", probability);
+    write_floats(base + ".cam.f32", cam);
+    manifest.push_back({{"name", c.name}, {"onnx", base + ".onnx"}, {"input", base + ".input.f32"},
+                        {"input_shape", input.sizes().vec()}, {"probability", base + ".probability.f32"},
+                        {"cam", base + ".cam.f32"}, {"cam_shape", cam.sizes().vec()}, {"sources", sources}});
+    if (c.name == "tiny_bn_folded") {
+      onnx.break_gemm_shape_for_tests = true;
+      auto broken = xray::write_onnx(onnx);
+      xray::write_file_atomic((dir / "broken_gemm.onnx").string(), broken->data(), broken->size());
+    }
+  }
+  std::ofstream((dir / "manifest.json").string()) << json{{"cases", manifest}, {"broken", (dir / "broken_gemm.onnx").string()}}.dump(2);
+  std::printf("onnx-parity: %zu models in %s\n", manifest.size(), dir.string().c_str());
+  return 0;
+}
