@@ -22,6 +22,8 @@ packages=(
   dpkg-dev
   # test oracles: the ONNX checker (python3-onnx, for /usr/bin/python3); npm for ONNX Runtime
   python3-onnx
+  # browser end-to-end tests (driven by playwright-core from npm)
+  chromium
 )
 # npm: the machine's own when it has one; Debian's otherwise.
 command -v npm >/dev/null || packages+=(npm)

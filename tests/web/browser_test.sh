@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# browser_test.sh XRAY MAKE_DATASET OUT_DIR [ORIGINALS_DIR]: the web page end to end.
+# Uses the shipped model (web/model) when there is one, else trains a small one on generated
+# images; builds dist/ with it into OUT_DIR; drops real X-rays (or generated ones) and a corrupt
+# file into the page in Chromium; compares with `xray predict`; writes OUT_DIR/screenshot.png.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+xray=$1
+make_dataset=$2
+out=$3
+originals=${4:-}
+[[ -x /usr/bin/chromium ]] || { echo "error: /usr/bin/chromium missing: run scripts/setup.sh" >&2; exit 1; }
+rm -rf "$out" && mkdir -p "$out"
+model=$root/web/model
+if [[ ! -f $model/model.onnx ]]; then
+  echo "no shipped model in web/model: training a small one on generated images"
+  "$make_dataset" "$out/data" 48 64
+  "$xray" train --data "$out/data" --out "$out/model" --epochs 3 --image-size 64 --batch 16 --widths 8,16,32 --device cpu > "$out/train.log" 2>&1
+  model=$out/model
+fi
+"$root/scripts/build_web.sh" "$model" "$out/dist"
+if [[ -n $originals && -d $originals ]]; then
+  mapfile -t images < <(find "$originals" -type f -iname '*.jp*g' | sort | head -n 6)
+else
+  echo "note: no originals folder; dropping generated images instead"
+  [[ -d $out/data ]] || "$make_dataset" "$out/data" 12 256
+  mapfile -t images < <(find "$out/data/test" -type f -name '*.jpeg' | sort | head -n 6)
+fi
+printf '<!DOCTYPE html><html><body>not an X-ray</body></html>' > "$out/not-an-image.jpeg"
+"$xray" predict --model "$model" --csv "$out/expected.csv" "${images[@]}" 2>/dev/null
+node "$here/browser_test.mjs" "$out/dist" "$out/expected.csv" "${images[@]}" --bad "$out/not-an-image.jpeg" --out "$out"
+echo "screenshot: $out/screenshot.png"

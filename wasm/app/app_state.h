@@ -1,0 +1,49 @@
+// Everything the page shows, in one place: the model, the current image and result, messages.
+// The JavaScript side feeds it through exports.cpp; ui.cpp draws it every frame.
+#pragma once
+
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "model_info.h"
+#include "textures.h"
+
+namespace xray::app {
+
+struct Message {
+  std::string text;
+  bool error = false;
+  double time = 0;  // seconds since start
+};
+
+struct Result {
+  bool valid = false;
+  float probability = 0;
+  std::string label;
+  double decode_ms = 0, preprocess_ms = 0, inference_ms = 0;
+};
+
+struct AppState {
+  ModelInfo model;
+  std::string status = "Loading the model...";
+  bool status_error = false;
+  bool drag_hover = false;
+
+  std::string file_name;
+  int source_width = 0, source_height = 0;
+  std::string source_format;
+  Texture image;    // the X-ray, scaled for display
+  Texture heatmap;  // the class activation map, coloured, with alpha
+  Result result;
+
+  bool show_heatmap = true;
+  float heatmap_opacity = 0.45f;
+  std::deque<Message> messages;  // newest first
+
+  void post(const std::string& text, bool error);
+};
+
+AppState& state();
+
+}  // namespace xray::app

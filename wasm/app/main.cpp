@@ -1,0 +1,104 @@
+// The page's render loop: Emscripten's GLFW gives a WebGL2 context on #canvas; Dear ImGui draws
+// the interface (ui.cpp) every frame. The canvas backing store follows its CSS size times
+// devicePixelRatio, and ImGui works in device pixels, so text and lines stay sharp on HiDPI
+// screens and the layout follows window resizes.
+#include <GLFW/glfw3.h>
+#include <emscripten/emscripten.h>
+#include <emscripten/html5.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "app_state.h"
+#include "imgui.h"
+#include "imgui_impl_glfw.h"
+#include "imgui_impl_opengl3.h"
+#include "ui.h"
+
+namespace {
+
+GLFWwindow* g_window = nullptr;
+int g_ui_scale = 0;  // whole-number UI scale; ImGui's built-in pixel font stays crisp at integer sizes
+
+// Sizes the canvas to its CSS box in device pixels; returns that size.
+void sync_canvas(int& width, int& height) {
+  double css_width = 0, css_height = 0;
+  emscripten_get_element_css_size("#canvas", &css_width, &css_height);
+  const double ratio = emscripten_get_device_pixel_ratio();
+  width = static_cast<int>(std::lround(css_width * ratio));
+  height = static_cast<int>(std::lround(css_height * ratio));
+  int current_width = 0, current_height = 0;
+  emscripten_get_canvas_element_size("#canvas", &current_width, &current_height);
+  if (width > 0 && height > 0 && (width != current_width || height != current_height)) {
+    emscripten_set_canvas_element_size("#canvas", width, height);
+  }
+  const int scale = ratio < 1.5 ? 1 : static_cast<int>(std::lround(ratio));
+  if (scale != g_ui_scale) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    ImFontConfig font;
+    font.SizePixels = 13.0f * scale;
+    io.Fonts->AddFontDefault(&font);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    ImGuiStyle style;
+    xray::app::apply_style(style);
+    style.ScaleAllSizes(static_cast<float>(scale));
+    ImGui::GetStyle() = style;
+    g_ui_scale = scale;
+  }
+}
+
+void frame() {
+  glfwPollEvents();
+  int width = 0, height = 0;
+  sync_canvas(width, height);
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(static_cast<float>(width), static_cast<float>(height));  // device pixels
+  io.DisplayFramebufferScale = ImVec2(1, 1);
+  ImGui::NewFrame();
+  xray::app::draw_ui(xray::app::state(), static_cast<float>(g_ui_scale));
+  ImGui::Render();
+  glViewport(0, 0, width, height);
+  glClearColor(0.09f, 0.10f, 0.12f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+}  // namespace
+
+int main() {
+  if (!glfwInit()) {
+    std::fprintf(stderr, "GLFW could not start\n");
+    return 1;
+  }
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  g_window = glfwCreateWindow(1280, 800, "Chest X-ray classifier", nullptr, nullptr);
+  if (!g_window) {
+    EM_ASM(document.body.classList.add('no-webgl'));
+    std::fprintf(stderr, "WebGL2 is not available in this browser\n");
+    return 1;
+  }
+  // GLFW sized the canvas with inline styles; the page's CSS decides its size instead.
+  EM_ASM({
+    const canvas = document.getElementById('canvas');
+    canvas.style.removeProperty('width');
+    canvas.style.removeProperty('height');
+  });
+  glfwMakeContextCurrent(g_window);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // nothing is stored in the browser
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  ImGui_ImplGlfw_InitForOpenGL(g_window, true);
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+  EM_ASM({ if (Module.onAppReady) Module.onAppReady(); });
+  emscripten_set_main_loop(frame, 0, false);
+  return 0;
+}

@@ -1,0 +1,233 @@
+#include "ui.h"
+
+#include <emscripten/emscripten.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace xray::app {
+namespace {
+
+const ImVec4 kNormalColour(0.35f, 0.80f, 0.45f, 1.0f);
+const ImVec4 kPneumoniaColour(1.00f, 0.45f, 0.35f, 1.0f);
+const ImVec4 kWarnColour(1.00f, 0.75f, 0.30f, 1.0f);
+const ImVec4 kErrorColour(1.00f, 0.40f, 0.40f, 1.0f);
+const ImVec4 kDimColour(0.65f, 0.68f, 0.72f, 1.0f);
+
+// A titled rule between sections (ImGui 1.86 has no SeparatorText).
+void section(const char* title) {
+  ImGui::Spacing();
+  ImGui::TextColored(kDimColour, "%s", title);
+  ImGui::Separator();
+}
+
+void open_file_dialog() { EM_ASM(document.getElementById('file-input').click()); }
+
+// The X-ray fitted into the panel, with the heatmap stretched over it.
+void draw_image(AppState& s, float scale) {
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float caption = ImGui::GetTextLineHeightWithSpacing() * 2;
+  avail.y -= caption;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  if (s.image.id == 0) {
+    const ImVec2 end(origin.x + avail.x, origin.y + avail.y);
+    const ImU32 border = s.drag_hover ? IM_COL32(120, 190, 255, 255) : IM_COL32(110, 115, 125, 255);
+    draw->AddRectFilled(origin, end, s.drag_hover ? IM_COL32(40, 60, 90, 255) : IM_COL32(28, 30, 36, 255), 8 * scale);
+    for (float x = origin.x + 8 * scale; x < end.x - 8 * scale; x += 16 * scale) {  // dashed border
+      draw->AddLine({x, origin.y}, {std::min(x + 8 * scale, end.x), origin.y}, border, 2 * scale);
+      draw->AddLine({x, end.y}, {std::min(x + 8 * scale, end.x), end.y}, border, 2 * scale);
+    }
+    for (float y = origin.y + 8 * scale; y < end.y - 8 * scale; y += 16 * scale) {
+      draw->AddLine({origin.x, y}, {origin.x, std::min(y + 8 * scale, end.y)}, border, 2 * scale);
+      draw->AddLine({end.x, y}, {end.x, std::min(y + 8 * scale, end.y)}, border, 2 * scale);
+    }
+    const char* lines[] = {"Drop a chest X-ray here", "JPEG, PNG, BMP or PGM, up to 40 megapixels",
+                           "The image is read in this browser and never leaves this computer."};
+    float y = origin.y + avail.y * 0.38f;
+    for (const char* line : lines) {
+      const ImVec2 size = ImGui::CalcTextSize(line);
+      draw->AddText({origin.x + (avail.x - size.x) / 2, y}, line == lines[0] ? IM_COL32(230, 232, 236, 255) : IM_COL32(160, 165, 172, 255), line);
+      y += size.y * 1.6f;
+    }
+    const ImVec2 button(170 * scale, 0);
+    ImGui::SetCursorScreenPos({origin.x + (avail.x - button.x) / 2, y + 8 * scale});
+    if (ImGui::Button("Open X-ray...", button)) open_file_dialog();
+    return;
+  }
+  const float fit = std::min(avail.x / s.image.width, avail.y / s.image.height);
+  const ImVec2 size(s.image.width * fit, s.image.height * fit);
+  const ImVec2 top_left(origin.x + (avail.x - size.x) / 2, origin.y + (avail.y - size.y) / 2);
+  const ImVec2 bottom_right(top_left.x + size.x, top_left.y + size.y);
+  draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(s.image.id)), top_left, bottom_right);
+  if (s.show_heatmap && s.result.valid && s.heatmap.id != 0) {
+    const ImU32 tint = IM_COL32(255, 255, 255, static_cast<int>(s.heatmap_opacity * 255));
+    draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(s.heatmap.id)), top_left, bottom_right, {0, 0}, {1, 1}, tint);
+  }
+  ImGui::SetCursorScreenPos({origin.x, origin.y + avail.y + 4 * scale});
+  ImGui::TextColored(kDimColour, "%s  |  %s %dx%d", s.file_name.c_str(), s.source_format.c_str(), s.source_width, s.source_height);
+  if (ImGui::Button("Open another X-ray...")) open_file_dialog();
+}
+
+// Probability bar with the decision threshold marked.
+void draw_probability(const AppState& s, float scale) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float width = ImGui::GetContentRegionAvail().x, height = 22 * scale;
+  const float prob = s.result.valid ? s.result.probability : 0.0f;
+  const bool positive = s.result.valid && prob >= s.model.threshold;
+  draw->AddRectFilled(p, {p.x + width, p.y + height}, IM_COL32(45, 48, 56, 255), 4 * scale);
+  if (s.result.valid) {
+    draw->AddRectFilled(p, {p.x + width * prob, p.y + height},
+                        ImGui::ColorConvertFloat4ToU32(positive ? kPneumoniaColour : kNormalColour), 4 * scale);
+  }
+  const float tx = p.x + width * static_cast<float>(s.model.threshold);
+  draw->AddLine({tx, p.y - 4 * scale}, {tx, p.y + height + 4 * scale}, IM_COL32(255, 255, 255, 255), 2 * scale);
+  ImGui::Dummy({width, height + 6 * scale});
+  char text[64];
+  std::snprintf(text, sizeof text, "threshold %.3f", s.model.threshold);
+  const float text_width = ImGui::CalcTextSize(text).x;
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::clamp(tx - p.x - text_width / 2, 0.0f, width - text_width));
+  ImGui::TextColored(kDimColour, "%s", text);
+}
+
+void draw_result(AppState& s, float scale) {
+  section("Result");
+  if (!s.result.valid) {
+    ImGui::TextColored(kDimColour, s.image.id ? "Working..." : "No image yet.");
+    draw_probability(s, scale);
+    return;
+  }
+  const bool positive = s.result.label == s.model.labels[1];
+  ImGui::SetWindowFontScale(1.6f);
+  ImGui::TextColored(positive ? kPneumoniaColour : kNormalColour, "%s", s.result.label.c_str());
+  ImGui::SetWindowFontScale(1.0f);
+  ImGui::Text("P(%s) = %.4f", s.model.labels[1].c_str(), s.result.probability);
+  draw_probability(s, scale);
+  if (ImGui::BeginTable("timings", 2, ImGuiTableFlags_SizingStretchProp)) {
+    const std::pair<const char*, double> rows[] = {{"decode", s.result.decode_ms},
+                                                   {"preprocess", s.result.preprocess_ms},
+                                                   {"inference", s.result.inference_ms},
+                                                   {"total", s.result.decode_ms + s.result.preprocess_ms + s.result.inference_ms}};
+    for (const auto& [name, ms] : rows) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextColored(kDimColour, "%s", name);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.1f ms", ms);
+    }
+    ImGui::EndTable();
+  }
+  section("Heatmap");
+  ImGui::Checkbox("Show heatmap", &s.show_heatmap);
+  ImGui::SliderFloat("Opacity", &s.heatmap_opacity, 0.0f, 1.0f, "%.2f");
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float width = ImGui::GetContentRegionAvail().x, height = 10 * scale;
+  const int steps = 32;
+  for (int i = 0; i < steps; ++i) {
+    draw->AddRectFilled({p.x + width * i / steps, p.y}, {p.x + width * (i + 1) / steps, p.y + height}, heat_colour(i / (steps - 1.0f), 1.0f));
+  }
+  ImGui::Dummy({width, height});
+  ImGui::TextColored(kDimColour, "weaker  <  evidence for %s  >  stronger", s.model.labels[1].c_str());
+  ImGui::TextWrapped("Class activation map: where the network's features pushed toward %s, scaled within this image.",
+                     s.model.labels[1].c_str());
+}
+
+void draw_model(const AppState& s) {
+  if (!ImGui::CollapsingHeader("Model", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  const ModelInfo& m = s.model;
+  ImGui::PushStyleColor(ImGuiCol_Text, kWarnColour);
+  ImGui::TextWrapped("%s", m.notice.empty() ? "Research demo, not a medical device." : m.notice.c_str());
+  ImGui::PopStyleColor();
+  if (!m.loaded) return;
+  ImGui::TextColored(kDimColour, "Validation metrics (held-out training patients)");
+  if (ImGui::BeginTable("metrics", 2, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
+    for (const auto& [name, value] : m.metrics) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(name.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(value.c_str());
+    }
+    ImGui::EndTable();
+  }
+  ImGui::Text("Threshold %.4f", m.threshold);
+  if (!m.threshold_rule.empty()) ImGui::TextWrapped("(%s)", m.threshold_rule.c_str());
+  if (!m.architecture.empty()) ImGui::TextWrapped("Network: %s", m.architecture.c_str());
+  if (!m.trained.empty()) ImGui::TextWrapped("Trained: %s", m.trained.c_str());
+  if (!m.source.empty()) ImGui::TextWrapped("Data: %s", m.source.c_str());
+  if (!m.licence.empty()) ImGui::TextWrapped("Licence: %s", m.licence.c_str());
+}
+
+void draw_messages(AppState& s) {
+  if (s.messages.empty()) return;
+  section("Messages");
+  int dismiss = -1;
+  for (int i = 0; i < static_cast<int>(s.messages.size()); ++i) {
+    const Message& m = s.messages[i];
+    ImGui::PushID(i);
+    if (ImGui::SmallButton("x")) dismiss = i;
+    ImGui::SameLine();
+    ImGui::PushStyleColor(ImGuiCol_Text, m.error ? kErrorColour : kDimColour);
+    ImGui::TextWrapped("%s", m.text.c_str());
+    ImGui::PopStyleColor();
+    ImGui::PopID();
+  }
+  if (dismiss >= 0) s.messages.erase(s.messages.begin() + dismiss);
+}
+
+}  // namespace
+
+void apply_style(ImGuiStyle& style) {
+  ImGui::StyleColorsDark(&style);
+  style.WindowRounding = 0;
+  style.FrameRounding = 4;
+  style.WindowPadding = ImVec2(14, 12);
+  style.ItemSpacing = ImVec2(8, 7);
+  style.Colors[ImGuiCol_WindowBg] = ImVec4(0.09f, 0.10f, 0.12f, 1.0f);
+  style.Colors[ImGuiCol_ChildBg] = ImVec4(0.12f, 0.13f, 0.16f, 1.0f);
+}
+
+void AppState::post(const std::string& text, bool error) {
+  messages.push_front({text, error, ImGui::GetTime()});
+  while (messages.size() > 6) messages.pop_back();
+}
+
+AppState& state() {
+  static AppState s;
+  return s;
+}
+
+void draw_ui(AppState& s, float scale) {
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos({0, 0});
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::Begin("xray", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                                    ImGuiWindowFlags_NoBringToFrontOnFocus);
+  ImGui::SetWindowFontScale(1.25f);
+  ImGui::TextUnformatted("Pediatric chest X-ray: NORMAL or PNEUMONIA");
+  ImGui::SetWindowFontScale(1.0f);
+  ImGui::SameLine();
+  ImGui::TextColored(kWarnColour, "  research demo, not a medical device");
+  ImGui::TextColored(s.status_error ? kErrorColour : kDimColour, "%s", s.status.c_str());
+  ImGui::Separator();
+
+  const bool wide = io.DisplaySize.x >= 820 * scale;
+  const float sidebar = wide ? std::min(400 * scale, io.DisplaySize.x * 0.4f) : 0.0f;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImVec2 image_size = wide ? ImVec2(avail.x - sidebar - ImGui::GetStyle().ItemSpacing.x, avail.y) : ImVec2(avail.x, avail.y * 0.55f);
+  ImGui::BeginChild("image", image_size, false, ImGuiWindowFlags_NoScrollbar);
+  draw_image(s, scale);
+  ImGui::EndChild();
+  if (wide) ImGui::SameLine();
+  ImGui::BeginChild("side", {0, 0}, false);
+  draw_result(s, scale);
+  draw_messages(s);
+  ImGui::Spacing();
+  draw_model(s);
+  ImGui::EndChild();
+  ImGui::End();
+}
+
+}  // namespace xray::app

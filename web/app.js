@@ -1,0 +1,146 @@
+// The page's glue. The image never leaves the browser: the file's bytes go into the WASM app
+// (the same C++ preprocessing as the trainer), the tensor goes to ONNX Runtime Web, the result
+// goes back to the app to draw. Everything is loaded from this page's own folder.
+import * as ort from './ort/ort.wasm.min.mjs';
+
+const xray = { ready: false, lastResult: null, lastError: null, modelCard: null };
+window.xray = xray;
+const resultRegion = document.getElementById('result');
+let app = null;        // the Emscripten module (xray-app.js)
+let session = null;    // ONNX Runtime Web session
+let queue = Promise.resolve();  // files are analysed one at a time, in drop order
+
+function announce(text) {
+  resultRegion.textContent = text;
+}
+
+function withString(text, use) {
+  const size = app.lengthBytesUTF8(text) + 1;
+  const ptr = app._malloc(size);
+  app.stringToUTF8(text, ptr, size);
+  try { return use(ptr); } finally { app._free(ptr); }
+}
+
+function setStatus(text, isError = false) {
+  if (app) withString(text, (ptr) => app._xray_set_status(ptr, isError ? 1 : 0));
+}
+
+function fail(message) {
+  xray.lastError = message;
+  announce(`error: ${message}`);
+  if (app) withString(message, (ptr) => app._xray_report_error(ptr));
+}
+
+function loadApp() {
+  return new Promise((resolve, reject) => {
+    window.Module = {
+      canvas: document.getElementById('canvas'),
+      onAppReady: () => resolve(window.Module),
+      printErr: (text) => console.warn(text),
+    };
+    const script = document.createElement('script');
+    script.src = 'xray-app.js';
+    script.onerror = () => reject(new Error('xray-app.js could not be loaded'));
+    document.body.appendChild(script);
+  });
+}
+
+async function loadModel() {
+  const response = await fetch('model/model.json');
+  if (!response.ok) throw new Error(`model/model.json: HTTP ${response.status}`);
+  const text = await response.text();
+  xray.modelCard = JSON.parse(text);
+  if (!withString(text, (ptr) => app._xray_set_model_card(ptr))) throw new Error('model/model.json is not a usable model card');
+  ort.env.wasm.wasmPaths = new URL('./ort/', import.meta.url).href;
+  // Threads need cross-origin isolation, which plain static hosts do not give; one thread works anywhere.
+  ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+  session = await ort.InferenceSession.create('model/model.onnx', { executionProviders: ['wasm'] });
+}
+
+async function analyse(name, bytes) {
+  const start = performance.now();
+  const input = app._malloc(Math.max(1, bytes.length));
+  app.HEAPU8.set(bytes, input);
+  const tensorPtr = withString(name, (namePtr) => app._xray_preprocess(input, bytes.length, namePtr));
+  app._free(input);
+  if (!tensorPtr) {
+    fail(`${name}: ${app.UTF8ToString(app._xray_last_error())}`);
+    return;
+  }
+  const { width, height } = xray.modelCard.preprocess;
+  const data = app.HEAPF32.slice(tensorPtr / 4, tensorPtr / 4 + app._xray_tensor_size());  // a copy: ORT may keep it
+  const decodeMs = app._xray_decode_ms();
+  const preprocessMs = app._xray_preprocess_ms();
+  const inferStart = performance.now();
+  const outputs = await session.run({ input: new ort.Tensor('float32', data, [1, 1, height, width]) });
+  const inferenceMs = performance.now() - inferStart;
+  const probability = outputs.probability.data[0];
+  const cam = outputs.cam.data;
+  const [, , camHeight, camWidth] = outputs.cam.dims;
+  const camPtr = app._malloc(cam.length * 4);
+  app.HEAPF32.set(cam, camPtr / 4);
+  app._xray_show_result(probability, camPtr, camHeight, camWidth, inferenceMs);
+  app._free(camPtr);
+
+  const labels = xray.modelCard.labels;
+  const label = probability >= xray.modelCard.threshold ? labels[1] : labels[0];
+  const timings = { decode_ms: decodeMs, preprocess_ms: preprocessMs, inference_ms: inferenceMs, total_ms: performance.now() - start };
+  xray.lastResult = { file: name, probability, label, timings };
+  xray.lastError = null;
+  announce(`${label} ${probability.toFixed(4)}`);
+}
+
+function analyseFile(file) {
+  queue = queue.then(async () => {
+    if (!xray.ready) { fail('the model is still loading; try again in a moment'); return; }
+    try {
+      await analyse(file.name, new Uint8Array(await file.arrayBuffer()));
+    } catch (error) {
+      fail(`${file.name}: ${error.message || error}`);
+    }
+  });
+  return queue;
+}
+xray.analyseFile = analyseFile;
+
+function installInputs() {
+  const input = document.getElementById('file-input');
+  input.addEventListener('change', () => {
+    if (input.files.length) analyseFile(input.files[0]);
+    input.value = '';
+  });
+  let depth = 0;  // dragenter/dragleave fire for every child element
+  const hover = (on) => app && app._xray_set_drag_hover(on ? 1 : 0);
+  window.addEventListener('dragenter', (e) => { e.preventDefault(); depth++; hover(true); });
+  window.addEventListener('dragleave', (e) => { e.preventDefault(); if (--depth <= 0) { depth = 0; hover(false); } });
+  window.addEventListener('dragover', (e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; });
+  window.addEventListener('drop', (e) => {
+    e.preventDefault();
+    depth = 0;
+    hover(false);
+    const file = e.dataTransfer.files[0];
+    if (file) analyseFile(file);
+    else fail('nothing to read in what was dropped; drop an image file');
+  });
+}
+
+async function main() {
+  installInputs();
+  try {
+    app = await loadApp();
+  } catch (error) {
+    announce(`error: ${error.message}`);
+    return;
+  }
+  try {
+    await loadModel();
+    const m = xray.modelCard;
+    setStatus(`Model ready: input ${m.preprocess.width}x${m.preprocess.height}, ONNX Runtime Web ${ort.env.versions?.web ?? ''} on ${ort.env.wasm.numThreads} thread(s). Drop an X-ray or use Open.`);
+    xray.ready = true;
+  } catch (error) {
+    setStatus(`The model could not be loaded: ${error.message}`, true);
+    announce(`error: ${error.message}`);
+  }
+}
+
+main();
