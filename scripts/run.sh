@@ -1,36 +1,30 @@
 #!/usr/bin/env bash
-# The main command, for now: set up, build, and preprocess one X-ray with the shared library,
-# natively and in WebAssembly, showing that both produce the same tensor.
-# (The web demo replaces this once the page exists.)
-# usage: scripts/run.sh [IMAGE]
+# The main command: set up, build, assemble the web page with the shipped model (web/model), and
+# serve it on 127.0.0.1. Open the address it prints and drag an X-ray in; Ctrl-C stops it.
+# usage: scripts/run.sh [PORT]   (default 8080, or the next free one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh all
+scripts/build_web.sh web/model dist
 
-image=${1:-}
-if [[ -z $image ]]; then
-  image=$(find ../shared/data/originals_sample -type f -iname '*.jp*g' 2>/dev/null | sort | head -n 1)
-  if [[ -z $image ]]; then
-    echo "run: ../shared/data/originals_sample not found; preprocessing a synthetic test image instead"
-    mkdir -p build/sample
-    build/bin/make-fixtures build/sample >/dev/null
-    image=build/sample/jpeg_rgb_q97_1522x1221.jpg
-  fi
-fi
-out=build/sample-out
-mkdir -p "$out"
+port=${1:-${PORT:-8080}}
+port=$(python3 - "$port" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+for candidate in range(port, port + 50):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", candidate))
+            print(candidate)
+            break
+        except OSError:
+            continue
+PY
+)
 echo
-echo "== native: build/bin/xray-preprocess"
-build/bin/xray-preprocess --pgm "$out/native.pgm" "$image" "$out/native.f32"
+echo "  Chest X-ray classifier (research demo, not a medical device)"
+echo "  Open http://127.0.0.1:$port/ and drag an X-ray in; it is analysed in your browser."
+echo "  The same files work from any static host: copy dist/ anywhere. Ctrl-C stops this server."
 echo
-echo "== WebAssembly under node: build-wasm/bin/xray-preprocess.js"
-node build-wasm/bin/xray-preprocess.js "$image" "$out/wasm.f32"
-echo
-if cmp -s "$out/native.f32" "$out/wasm.f32"; then
-  echo "native and WASM tensors are bit-identical ($out/native.f32, $out/wasm.f32)"
-  echo "the model-size image is in $out/native.pgm"
-else
-  echo "native and WASM tensors DIFFER: please report this" >&2
-  exit 1
-fi
+exec python3 -m http.server "$port" --bind 127.0.0.1 --directory dist

@@ -3,7 +3,8 @@
 // goes back to the app to draw. Everything is loaded from this page's own folder.
 import * as ort from './ort/ort.wasm.min.mjs';
 
-const xray = { ready: false, lastResult: null, lastError: null, modelCard: null };
+// window.xray: the page's state for scripts and tests. timeline: milliseconds since navigation.
+const xray = { ready: false, lastResult: null, lastError: null, modelCard: null, timeline: {} };
 window.xray = xray;
 const resultRegion = document.getElementById('result');
 let app = null;        // the Emscripten module (xray-app.js)
@@ -57,7 +58,7 @@ async function loadModel() {
   session = await ort.InferenceSession.create('model/model.onnx', { executionProviders: ['wasm'] });
 }
 
-async function analyse(name, bytes) {
+async function analyse(name, bytes, droppedAt) {
   const start = performance.now();
   const input = app._malloc(Math.max(1, bytes.length));
   app.HEAPU8.set(bytes, input);
@@ -84,17 +85,21 @@ async function analyse(name, bytes) {
 
   const labels = xray.modelCard.labels;
   const label = probability >= xray.modelCard.threshold ? labels[1] : labels[0];
-  const timings = { decode_ms: decodeMs, preprocess_ms: preprocessMs, inference_ms: inferenceMs, total_ms: performance.now() - start };
+  const end = performance.now();
+  const timings = { decode_ms: decodeMs, preprocess_ms: preprocessMs, inference_ms: inferenceMs, total_ms: end - start,
+                    drop_to_result_ms: end - droppedAt };
+  xray.timeline.first_result ??= end;
   xray.lastResult = { file: name, probability, label, timings };
   xray.lastError = null;
   announce(`${label} ${probability.toFixed(4)}`);
 }
 
 function analyseFile(file) {
+  const droppedAt = performance.now();
   queue = queue.then(async () => {
     if (!xray.ready) { fail('the model is still loading; try again in a moment'); return; }
     try {
-      await analyse(file.name, new Uint8Array(await file.arrayBuffer()));
+      await analyse(file.name, new Uint8Array(await file.arrayBuffer()), droppedAt);
     } catch (error) {
       fail(`${file.name}: ${error.message || error}`);
     }
@@ -128,12 +133,14 @@ async function main() {
   installInputs();
   try {
     app = await loadApp();
+    xray.timeline.app_ready = performance.now();
   } catch (error) {
     announce(`error: ${error.message}`);
     return;
   }
   try {
     await loadModel();
+    xray.timeline.model_ready = performance.now();
     const m = xray.modelCard;
     setStatus(`Model ready: input ${m.preprocess.width}x${m.preprocess.height}, ONNX Runtime Web ${ort.env.versions?.web ?? ''} on ${ort.env.wasm.numThreads} thread(s). Drop an X-ray or use Open.`);
     xray.ready = true;

@@ -28,7 +28,7 @@ struct TrainOptions {
   double learning_rate = 2e-3;
   double weight_decay = 1e-4;
   int patience = 5;               // epochs without a better validation AUC before stopping
-  std::vector<int> widths = {16, 32, 64, 128};
+  std::vector<int> widths = {16, 32, 64, 96};
   int convs_per_block = 2;
   bool batch_norm = true;
   double dropout = 0.2;

@@ -4,15 +4,9 @@
 // EXPECTED.csv is `xray predict`'s output for the same model and images: the page must give
 // the same probability within 1e-4. Also: a corrupt file shows an error and the page keeps
 // working; no request leaves the page's origin and none carries the image; a screenshot.
-import { createRequire } from 'node:module';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, symlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const { chromium } = createRequire(path.join(here, '../../web/package.json'))('playwright-core');
+import { dropFile, launchChromium, openPage, serveDist } from './harness.mjs';
 
 const args = process.argv.slice(2);
 const take = (flag) => { const i = args.indexOf(flag); if (i < 0) return null; const v = args[i + 1]; args.splice(i, 2); return v; };
@@ -27,22 +21,10 @@ for (const line of readFileSync(expectedCsv, 'utf8').trim().split('\n').slice(1)
   if (probability) expected.set(path.resolve(file), Number(probability));
 }
 
-// Serve dist/ as https://host/some/sub/path/ would: a symlink below a temporary root.
-const root = mkdtempSync(path.join(tmpdir(), 'xray-web-'));
-mkdirSync(path.join(root, 'user', 'repo'), { recursive: true });
-symlinkSync(path.resolve(distDir), path.join(root, 'user', 'repo', 'demo'));
-const port = 20000 + Math.floor(Math.random() * 20000);
-const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', root], { stdio: 'ignore' });
-const origin = `http://127.0.0.1:${port}`;
-const pageUrl = `${origin}/user/repo/demo/`;
-
+const { origin, pageUrl, close } = serveDist(distDir);
 let failures = 0;
 const fail = (message) => { console.log(`FAIL: ${message}`); failures++; };
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader'],
-});
+const browser = await launchChromium();
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
   const page = await context.newPage();
@@ -51,24 +33,10 @@ try {
   page.on('console', (m) => { if (m.type() === 'error') console.log(`browser console: ${m.text()}`); });
   page.on('pageerror', (e) => fail(`page error: ${e.message}`));
 
-  for (let attempt = 0; ; attempt++) {  // the server needs a moment to start
-    try { await page.goto(pageUrl); break; } catch (e) { if (attempt > 40) throw e; await new Promise((r) => setTimeout(r, 100)); }
-  }
-  const loadStart = Date.now();
-  await page.waitForFunction(() => window.xray && (window.xray.ready || document.getElementById('result').textContent.startsWith('error')), null, { timeout: 60000 });
-  if (!(await page.evaluate(() => window.xray.ready))) throw new Error(`page did not get ready: ${await page.textContent('#result')}`);
-  const readyMs = Date.now() - loadStart;
-
+  await openPage(page, pageUrl);
+  const readyMs = await page.evaluate(() => Math.round(window.xray.timeline.model_ready));
   const cdp = await context.newCDPSession(page);
-  const drop = async (file) => {
-    const previous = await page.evaluate(() => [window.xray.lastResult, window.xray.lastError]);
-    const data = { items: [], files: [path.resolve(file)], dragOperationsMask: 1 };
-    for (const type of ['dragEnter', 'dragOver', 'drop']) {
-      await cdp.send('Input.dispatchDragEvent', { type, x: 400, y: 400, data });
-    }
-    await page.waitForFunction(([r, e]) => window.xray.lastResult !== r || window.xray.lastError !== e, previous, { timeout: 30000 });
-    return page.evaluate(() => ({ result: window.xray.lastResult, error: window.xray.lastError, text: document.getElementById('result').textContent }));
-  };
+  const drop = (file) => dropFile(cdp, page, file);
 
   // A corrupt file: an error, and the page goes on working.
   if (bad) {
@@ -88,9 +56,15 @@ try {
     if (text !== `${result.label} ${result.probability.toFixed(4)}`) fail(`aria-live region says "${text}"`);
     rows.push(result);
   }
-  console.log(`page vs xray predict: ${rows.length} images, max |difference| ${worst.toExponential(2)}; first result ready ${readyMs} ms after load`);
+  console.log(`page vs xray predict: ${rows.length} images, max |difference| ${worst.toExponential(2)}; model ready ${readyMs} ms after navigation`);
   await page.waitForTimeout(300);  // let the next frames draw the result
-  await page.screenshot({ path: path.join(outDir, 'screenshot.png') });
+  await page.screenshot({ path: path.join(outDir, 'screenshot.png'), scale: 'css' });
+  // HiDPI and resizing: the canvas backing store follows the CSS size times devicePixelRatio.
+  await page.setViewportSize({ width: 700, height: 900 });
+  await page.waitForTimeout(300);
+  const canvas = await page.evaluate(() => [document.getElementById('canvas').width, document.getElementById('canvas').height]);
+  if (canvas[0] !== 1400 || canvas[1] !== 1800) fail(`canvas is ${canvas.join('x')} after resizing to 700x900 CSS px at 2x, expected 1400x1800`);
+  await page.screenshot({ path: path.join(outDir, 'screenshot-narrow.png'), scale: 'css' });
 
   const foreign = requests.filter((r) => !r.url.startsWith(origin + '/') && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
   if (foreign.length) fail(`requests outside the page's origin: ${foreign.map((r) => r.url).join(', ')}`);
@@ -104,8 +78,7 @@ try {
   fail(error.stack || String(error));
 } finally {
   await browser.close();
-  server.kill();
-  rmSync(root, { recursive: true, force: true });
+  close();
 }
 console.log(failures ? `browser: ${failures} failures` : 'browser: all checks passed');
 process.exit(failures ? 1 : 0);

@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   report_cmd->add_flag("!--no-check", report.check_contents, "Skip reading each file's header (faster, finds fewer problems)");
 
   xray::TrainOptions train;
-  std::string widths = "16,32,64,128";
+  std::string widths = "16,32,64,96";
   auto* train_cmd = app.add_subcommand("train", "Train the CNN; writes model.pt, model.json, train_log.jsonl, checkpoint.pt");
   train_cmd->add_option("--data", train.data_dir, "Folder with train/NORMAL and train/PNEUMONIA")->required()->check(kExistingFolder);
   train_cmd->add_option("--out", train.out_dir, "Model directory to write")->required();

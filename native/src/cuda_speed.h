@@ -1,0 +1,50 @@
+// On CUDA: bf16 autocast around the forward pass and channels_last memory layout, the two
+// settings TOOLCHAIN.md measured as the big wins on H100/H200 (there is no C++ GradScaler, so
+// bf16, not fp16). Nothing happens on the CPU. The autocast API differs between LibTorch 1.13
+// (this machine) and 2.x (the GPU machine's wheel).
+#pragma once
+
+#include <ATen/autocast_mode.h>
+#include <torch/torch.h>
+#include <torch/version.h>
+
+namespace xray {
+
+// Scoped bf16 autocast for CUDA; a no-op when `enabled` is false.
+class CudaAutocast {
+ public:
+  explicit CudaAutocast(bool enabled) : enabled_(enabled) {
+    if (!enabled_) return;
+#if TORCH_VERSION_MAJOR >= 2
+    at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+    at::autocast::set_autocast_enabled(at::kCUDA, true);
+#else
+    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    at::autocast::set_enabled(true);
+#endif
+  }
+  ~CudaAutocast() {
+    if (!enabled_) return;
+#if TORCH_VERSION_MAJOR >= 2
+    at::autocast::set_autocast_enabled(at::kCUDA, false);
+#else
+    at::autocast::set_enabled(false);
+#endif
+    at::autocast::clear_cache();
+  }
+  CudaAutocast(const CudaAutocast&) = delete;
+  CudaAutocast& operator=(const CudaAutocast&) = delete;
+
+ private:
+  bool enabled_;
+};
+
+// 4-D parameters (conv kernels) to channels_last, so cuDNN picks its NHWC kernels.
+inline void use_channels_last(torch::nn::Module& module) {
+  torch::NoGradGuard no_grad;
+  for (auto& p : module.parameters()) {
+    if (p.dim() == 4) p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
+  }
+}
+
+}  // namespace xray

@@ -1,0 +1,54 @@
+// Shared by the browser test and the web benchmark: serve a dist/ folder on 127.0.0.1 under a
+// sub-path (as GitHub Pages would), start Debian's Chromium through playwright-core, drop files.
+import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, symlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const { chromium } = createRequire(path.join(here, '../../web/package.json'))('playwright-core');
+
+export function serveDist(distDir) {
+  const root = mkdtempSync(path.join(tmpdir(), 'xray-web-'));
+  mkdirSync(path.join(root, 'user', 'repo'), { recursive: true });
+  symlinkSync(path.resolve(distDir), path.join(root, 'user', 'repo', 'demo'));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', root], { stdio: 'ignore' });
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    origin,
+    pageUrl: `${origin}/user/repo/demo/`,
+    close() { server.kill(); rmSync(root, { recursive: true, force: true }); },
+  };
+}
+
+export function launchChromium() {
+  // Flags from TOOLCHAIN.md: headless on a machine with no GPU and no outside network.
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader'],
+  });
+}
+
+// Opens the page (retrying while the server starts) and waits until the model is ready.
+export async function openPage(page, url) {
+  for (let attempt = 0; ; attempt++) {
+    try { await page.goto(url); break; } catch (e) { if (attempt > 40) throw e; await new Promise((r) => setTimeout(r, 100)); }
+  }
+  await page.waitForFunction(() => window.xray && (window.xray.ready || document.getElementById('result').textContent.startsWith('error')),
+                             null, { timeout: 60000 });
+  if (!(await page.evaluate(() => window.xray.ready))) throw new Error(`page not ready: ${await page.textContent('#result')}`);
+}
+
+// Drops a file on the page the way a person does (CDP drag events, fast for big files) and
+// waits for its result or error.
+export async function dropFile(cdp, page, file) {
+  const previous = await page.evaluate(() => [window.xray.lastResult, window.xray.lastError]);
+  const data = { items: [], files: [path.resolve(file)], dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x: 400, y: 400, data });
+  await page.waitForFunction(([r, e]) => window.xray.lastResult !== r || window.xray.lastError !== e, previous, { timeout: 30000 });
+  return page.evaluate(() => ({ result: window.xray.lastResult, error: window.xray.lastError, text: document.getElementById('result').textContent }));
+}
