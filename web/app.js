@@ -10,6 +10,7 @@ const resultRegion = document.getElementById('result');
 let app = null;        // the Emscripten module (xray-app.js)
 let session = null;    // ONNX Runtime Web session
 let queue = Promise.resolve();  // files are analysed one at a time, in drop order
+let modelCardText = '';
 
 function announce(text) {
   resultRegion.textContent = text;
@@ -49,9 +50,8 @@ function loadApp() {
 async function loadModel() {
   const response = await fetch('model/model.json');
   if (!response.ok) throw new Error(`model/model.json: HTTP ${response.status}`);
-  const text = await response.text();
-  xray.modelCard = JSON.parse(text);
-  if (!withString(text, (ptr) => app._xray_set_model_card(ptr))) throw new Error('model/model.json is not a usable model card');
+  modelCardText = await response.text();
+  xray.modelCard = JSON.parse(modelCardText);
   ort.env.wasm.wasmPaths = new URL('./ort/', import.meta.url).href;
   // Threads need cross-origin isolation, which plain static hosts do not give; one thread works anywhere.
   ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
@@ -87,7 +87,7 @@ async function analyse(name, bytes, droppedAt) {
   const label = probability >= xray.modelCard.threshold ? labels[1] : labels[0];
   const end = performance.now();
   const timings = { decode_ms: decodeMs, preprocess_ms: preprocessMs, inference_ms: inferenceMs, total_ms: end - start,
-                    drop_to_result_ms: end - droppedAt };
+                    read_ms: start - droppedAt, drop_to_result_ms: end - droppedAt };
   xray.timeline.first_result ??= end;
   xray.lastResult = { file: name, probability, label, timings };
   xray.lastError = null;
@@ -122,24 +122,35 @@ function installInputs() {
   window.addEventListener('drop', (e) => {
     e.preventDefault();
     depth = 0;
-    hover(false);
     const file = e.dataTransfer.files[0];
+    // No redraw now: the app clears the highlight when it reads the file, and a frame drawn in
+    // between would only delay reading it.
     if (file) analyseFile(file);
-    else fail('nothing to read in what was dropped; drop an image file');
+    else { hover(false); fail('nothing to read in what was dropped; drop an image file'); }
   });
 }
 
 async function main() {
   installInputs();
+  // The model (14 MB of ONNX Runtime WASM, the network) and the app load at the same time.
+  const model = loadModel();
+  model.catch(() => {});  // handled below, once the app can show it
   try {
     app = await loadApp();
     xray.timeline.app_ready = performance.now();
+    const wake = () => app._xray_wake();
+    for (const type of ['pointermove', 'pointerdown', 'pointerup', 'wheel', 'keydown', 'keyup', 'focus']) {
+      window.addEventListener(type, wake, { passive: true });
+    }
   } catch (error) {
     announce(`error: ${error.message}`);
     return;
   }
   try {
-    await loadModel();
+    await model;
+    if (!withString(modelCardText, (ptr) => app._xray_set_model_card(ptr))) {
+      throw new Error('model/model.json is not a usable model card');
+    }
     xray.timeline.model_ready = performance.now();
     const m = xray.modelCard;
     setStatus(`Model ready: input ${m.preprocess.width}x${m.preprocess.height}, ONNX Runtime Web ${ort.env.versions?.web ?? ''} on ${ort.env.wasm.numThreads} thread(s). Drop an X-ray or use Open.`);

@@ -28,7 +28,8 @@ export function launchChromium() {
   // Flags from TOOLCHAIN.md: headless on a machine with no GPU and no outside network.
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    // --disable-dev-shm-usage: containers often have a tiny /dev/shm, where Chromium crashes.
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
            '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader'],
   });
 }

@@ -46,4 +46,7 @@ struct AppState {
 
 AppState& state();
 
+// Asks the render loop to draw the next few frames (it sleeps while nothing changes).
+void request_frames();
+
 }  // namespace xray::app

@@ -32,6 +32,9 @@ xray::GrayImage for_display(const xray::GrayImage& gray) {
 
 extern "C" {
 
+// Input events from the page (pointer, wheel, keys) wake the render loop.
+EMSCRIPTEN_KEEPALIVE void xray_wake() { xray::app::request_frames(); }
+
 // Returns 1 when the card is usable; otherwise the page says why.
 EMSCRIPTEN_KEEPALIVE int xray_set_model_card(const char* json) {
   auto info = xray::app::parse_model_card(json);
@@ -41,15 +44,20 @@ EMSCRIPTEN_KEEPALIVE int xray_set_model_card(const char* json) {
     return 0;
   }
   state().model = std::move(*info);
+  xray::app::request_frames();
   return 1;
 }
 
 EMSCRIPTEN_KEEPALIVE void xray_set_status(const char* text, int is_error) {
+  xray::app::request_frames();
   state().status = text;
   state().status_error = is_error != 0;
 }
 
-EMSCRIPTEN_KEEPALIVE void xray_set_drag_hover(int hover) { state().drag_hover = hover != 0; }
+EMSCRIPTEN_KEEPALIVE void xray_set_drag_hover(int hover) {
+  state().drag_hover = hover != 0;
+  xray::app::request_frames();
+}
 
 // Decodes and preprocesses a dropped file. Returns the model input (1 x H x W floats, valid
 // until the next call) or null, with the reason in xray_last_error().
@@ -59,6 +67,7 @@ EMSCRIPTEN_KEEPALIVE const float* xray_preprocess(const std::uint8_t* bytes, int
     g_last_error = "the model is not loaded yet";
     return nullptr;
   }
+  s.drag_hover = false;  // the drop ended the drag; the result's frames will show it
   const double t0 = now_ms();
   auto decoded = xray::decode_gray(bytes, static_cast<std::size_t>(size > 0 ? size : 0));
   const double t1 = now_ms();
@@ -88,6 +97,7 @@ EMSCRIPTEN_KEEPALIVE int xray_tensor_size() { return static_cast<int>(g_tensor.s
 
 EMSCRIPTEN_KEEPALIVE void xray_show_result(float probability, const float* cam, int cam_height, int cam_width, double inference_ms) {
   auto& s = state();
+  xray::app::request_frames();
   s.result.valid = true;
   s.result.probability = probability;
   s.result.label = s.model.labels[probability >= s.model.threshold ? 1 : 0];
@@ -99,6 +109,9 @@ EMSCRIPTEN_KEEPALIVE void xray_show_result(float probability, const float* cam, 
   }
 }
 
-EMSCRIPTEN_KEEPALIVE void xray_report_error(const char* message) { state().post(message, true); }
+EMSCRIPTEN_KEEPALIVE void xray_report_error(const char* message) {
+  state().post(message, true);
+  xray::app::request_frames();
+}
 
 }  // extern "C"

@@ -6,6 +6,7 @@
 #include <emscripten/emscripten.h>
 #include <emscripten/html5.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -18,6 +19,7 @@
 namespace {
 
 GLFWwindow* g_window = nullptr;
+int g_frames_to_draw = 10;  // frames still to draw; see request_frames()
 int g_ui_scale = 0;  // whole-number UI scale; ImGui's built-in pixel font stays crisp at integer sizes
 
 // Sizes the canvas to its CSS box in device pixels; returns that size.
@@ -51,6 +53,19 @@ void sync_canvas(int& width, int& height) {
 
 void frame() {
   glfwPollEvents();
+  // Idle pages draw nothing: with software WebGL a frame costs tens of milliseconds of the main
+  // thread, which would delay reading the next dropped file. Input, resizes and new results
+  // (request_frames) wake the loop; a few extra frames let ImGui settle hover and animations.
+  double css_width = 0, css_height = 0;
+  emscripten_get_element_css_size("#canvas", &css_width, &css_height);
+  static double last_width = 0, last_height = 0, last_ratio = 0;
+  const double ratio = emscripten_get_device_pixel_ratio();
+  if (css_width != last_width || css_height != last_height || ratio != last_ratio) {
+    last_width = css_width, last_height = css_height, last_ratio = ratio;
+    xray::app::request_frames();
+  }
+  if (g_frames_to_draw <= 0) return;
+  --g_frames_to_draw;
   int width = 0, height = 0;
   sync_canvas(width, height);
   ImGui_ImplOpenGL3_NewFrame();
@@ -68,6 +83,10 @@ void frame() {
 }
 
 }  // namespace
+
+namespace xray::app {
+void request_frames() { g_frames_to_draw = std::max(g_frames_to_draw, 3); }
+}  // namespace xray::app
 
 int main() {
   if (!glfwInit()) {
