@@ -4,13 +4,15 @@
 import * as ort from './ort/ort.wasm.min.mjs';
 
 // window.xray: the page's state for scripts and tests. timeline: milliseconds since navigation.
-const xray = { ready: false, lastResult: null, lastError: null, modelCard: null, timeline: {} };
+// analysed: how many dropped files have been handled (result or error), for scripts to wait on.
+const xray = { ready: false, lastResult: null, lastError: null, modelCard: null, timeline: {}, analysed: 0 };
 window.xray = xray;
 const resultRegion = document.getElementById('result');
 let app = null;        // the Emscripten module (xray-app.js)
 let session = null;    // ONNX Runtime Web session
 let queue = Promise.resolve();  // files are analysed one at a time, in drop order
 let modelCardText = '';
+const MAX_FILE_BYTES = 256e6;  // 40 megapixels is at most 160 MB even as 32-bit BMP
 
 function announce(text) {
   resultRegion.textContent = text;
@@ -47,6 +49,18 @@ function loadApp() {
   });
 }
 
+// model.json records model.onnx's SHA-256: a stale or damaged copy (a cache, a partial upload)
+// must not give silently wrong answers. crypto.subtle exists only in secure contexts (https,
+// localhost); elsewhere the check is skipped and the page says so in the console.
+async function checkModelFile(bytes) {
+  const want = xray.modelCard.files?.['model.onnx']?.sha256;
+  if (!want) throw new Error('model/model.json does not record the sha256 of model.onnx');
+  if (!self.crypto?.subtle) { console.warn('not a secure context: model.onnx checksum not verified'); return; }
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  const have = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  if (have !== want) throw new Error(`model/model.onnx does not match model.json (sha256 ${have.slice(0, 12)}..., expected ${want.slice(0, 12)}...)`);
+}
+
 async function loadModel() {
   const response = await fetch('model/model.json');
   if (!response.ok) throw new Error(`model/model.json: HTTP ${response.status}`);
@@ -55,12 +69,17 @@ async function loadModel() {
   ort.env.wasm.wasmPaths = new URL('./ort/', import.meta.url).href;
   // Threads need cross-origin isolation, which plain static hosts do not give; one thread works anywhere.
   ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
-  session = await ort.InferenceSession.create('model/model.onnx', { executionProviders: ['wasm'] });
+  const onnx = await fetch('model/model.onnx');
+  if (!onnx.ok) throw new Error(`model/model.onnx: HTTP ${onnx.status}`);
+  const onnxBytes = new Uint8Array(await onnx.arrayBuffer());
+  await checkModelFile(onnxBytes);
+  session = await ort.InferenceSession.create(onnxBytes, { executionProviders: ['wasm'] });
 }
 
 async function analyse(name, bytes, droppedAt) {
   const start = performance.now();
   const input = app._malloc(Math.max(1, bytes.length));
+  if (!input) { fail(`${name}: not enough memory in this browser tab to read ${(bytes.length / 1e6).toFixed(0)} MB`); return; }
   app.HEAPU8.set(bytes, input);
   const tensorPtr = withString(name, (namePtr) => app._xray_preprocess(input, bytes.length, namePtr));
   app._free(input);
@@ -68,7 +87,7 @@ async function analyse(name, bytes, droppedAt) {
     fail(`${name}: ${app.UTF8ToString(app._xray_last_error())}`);
     return;
   }
-  const { width, height } = xray.modelCard.preprocess;
+  const width = app._xray_model_width(), height = app._xray_model_height();
   const data = app.HEAPF32.slice(tensorPtr / 4, tensorPtr / 4 + app._xray_tensor_size());  // a copy: ORT may keep it
   const decodeMs = app._xray_decode_ms();
   const preprocessMs = app._xray_preprocess_ms();
@@ -83,8 +102,7 @@ async function analyse(name, bytes, droppedAt) {
   app._xray_show_result(probability, camPtr, camHeight, camWidth, inferenceMs);
   app._free(camPtr);
 
-  const labels = xray.modelCard.labels;
-  const label = probability >= xray.modelCard.threshold ? labels[1] : labels[0];
+  const label = app.UTF8ToString(app._xray_model_label(probability >= app._xray_model_threshold() ? 1 : 0));
   const end = performance.now();
   const timings = { decode_ms: decodeMs, preprocess_ms: preprocessMs, inference_ms: inferenceMs, total_ms: end - start,
                     read_ms: start - droppedAt, drop_to_result_ms: end - droppedAt };
@@ -97,11 +115,17 @@ async function analyse(name, bytes, droppedAt) {
 function analyseFile(file) {
   const droppedAt = performance.now();
   queue = queue.then(async () => {
-    if (!xray.ready) { fail('the model is still loading; try again in a moment'); return; }
     try {
+      if (!xray.ready) { fail('the model is still loading; try again in a moment'); return; }
+      if (file.size > MAX_FILE_BYTES) {
+        fail(`${file.name}: the file is ${(file.size / 1e6).toFixed(0)} MB; the limit is ${MAX_FILE_BYTES / 1e6} MB (is it an X-ray?)`);
+        return;
+      }
       await analyse(file.name, new Uint8Array(await file.arrayBuffer()), droppedAt);
     } catch (error) {
       fail(`${file.name}: ${error.message || error}`);
+    } finally {
+      xray.analysed++;
     }
   });
   return queue;
@@ -152,8 +176,7 @@ async function main() {
       throw new Error('model/model.json is not a usable model card');
     }
     xray.timeline.model_ready = performance.now();
-    const m = xray.modelCard;
-    setStatus(`Model ready: input ${m.preprocess.width}x${m.preprocess.height}, ONNX Runtime Web ${ort.env.versions?.web ?? ''} on ${ort.env.wasm.numThreads} thread(s). Drop an X-ray or use Open.`);
+    setStatus(`Model ready: input ${app._xray_model_width()}x${app._xray_model_height()}, ONNX Runtime Web ${ort.env.versions?.web ?? ''} on ${ort.env.wasm.numThreads} thread(s). Drop an X-ray or use Open.`);
     xray.ready = true;
   } catch (error) {
     setStatus(`The model could not be loaded: ${error.message}`, true);

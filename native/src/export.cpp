@@ -78,7 +78,8 @@ Expected<std::string> export_model_onnx(const ExportOptions& o) {
 
   // The card describes MODEL_DIR/model.onnx; a copy written elsewhere leaves it alone.
   const std::string default_path = (fs::path(o.model_dir) / "model.onnx").string();
-  if (fs::weakly_canonical(path) != fs::weakly_canonical(default_path)) return path;
+  std::error_code ec;
+  if (fs::weakly_canonical(path, ec) != fs::weakly_canonical(default_path, ec)) return path;
   nlohmann::json updated = card->json;
   updated["files"]["model.onnx"] = {{"sha256", sha256_hex(bytes->data(), bytes->size())},
                                     {"bytes", bytes->size()},

@@ -33,10 +33,27 @@ struct Decoded {
   std::uint64_t hash = 0;
 };
 
+// Bump when decoding or resizing changes, so old caches are not reused.
+constexpr const char* kCacheFormat = "xray-image-cache 2";
+
 std::string cache_path(const CacheOptions& options, const PreprocessSpec& spec, const std::vector<Decoded>& files) {
-  std::string key = to_json(spec);
+  const DecodeLimits limits;
+  std::string key = std::string(kCacheFormat) + "\n" + to_json(spec) + "\n" + std::to_string(limits.max_side) + " " +
+                    std::to_string(limits.max_pixels) + " " + std::to_string(limits.min_side);
   for (const Decoded& d : files) key += "\n" + std::to_string(d.hash);
   return options.cache_dir + "/images-" + sha256_hex(key.data(), key.size()).substr(0, 24) + ".u8";
+}
+
+bool load_cache(const std::string& path, ImageCache& cache, std::size_t file_count);
+
+// A damaged cache file is a miss, never an error.
+bool load_cache_safely(const std::string& path, ImageCache& cache, std::size_t file_count) {
+  try {
+    return load_cache(path, cache, file_count);
+  } catch (const std::exception&) {
+    cache = ImageCache{};
+    return false;
+  }
 }
 
 bool load_cache(const std::string& path, ImageCache& cache, std::size_t file_count) {
@@ -98,6 +115,7 @@ ImageCache build_image_cache(const std::vector<std::string>& paths, const Prepro
   auto work = [&](bool decode) {
     for (std::size_t i; (i = next.fetch_add(1)) < paths.size();) {
       Decoded& d = files[i];
+      d.error.clear();
       auto bytes = read_file(paths[i]);
       if (!bytes) {
         d.error = bytes.error().message;
@@ -129,7 +147,7 @@ ImageCache build_image_cache(const std::vector<std::string>& paths, const Prepro
   if (use_disk) {
     run_all(false);
     disk_path = cache_path(options, spec, files);
-    if (load_cache(disk_path, cache, paths.size())) {
+    if (load_cache_safely(disk_path, cache, paths.size())) {
       if (options.show_progress) std::fprintf(stderr, "decode: %zu images from the cache %s\n", cache.count(), disk_path.c_str());
       return cache;
     }
@@ -152,14 +170,17 @@ ImageCache build_image_cache(const std::vector<std::string>& paths, const Prepro
   return cache;
 }
 
-std::pair<double, double> pixel_mean_std(const ImageCache& cache) {
+std::pair<double, double> pixel_mean_std(const ImageCache& cache, const std::vector<std::size_t>& images) {
   double sum = 0, sum_sq = 0;
-  for (std::uint8_t p : cache.pixels) {
-    const double v = p / 255.0;
-    sum += v;
-    sum_sq += v * v;
+  const std::size_t size = static_cast<std::size_t>(cache.width) * cache.height;
+  for (std::size_t i : images) {
+    for (std::size_t k = 0; k < size; ++k) {
+      const double v = cache.image(i)[k] / 255.0;
+      sum += v;
+      sum_sq += v * v;
+    }
   }
-  const double n = static_cast<double>(cache.pixels.size());
+  const double n = static_cast<double>(images.size() * size);
   if (n == 0) return {0.5, 0.25};
   const double mean = sum / n;
   return {mean, std::sqrt(std::max(1e-12, sum_sq / n - mean * mean))};

@@ -32,7 +32,8 @@ struct CacheOptions {
 ImageCache build_image_cache(const std::vector<std::string>& paths, const PreprocessSpec& spec,
                              const CacheOptions& options = {});
 
-// Mean and standard deviation of pixel / 255 over the cached images (for the spec's normalize).
-std::pair<double, double> pixel_mean_std(const ImageCache& cache);
+// Mean and standard deviation of pixel / 255 over the given cached images (for the spec's
+// normalize); (0.5, 0.25) when there are none.
+std::pair<double, double> pixel_mean_std(const ImageCache& cache, const std::vector<std::size_t>& images);
 
 }  // namespace xray

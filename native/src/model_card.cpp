@@ -26,8 +26,12 @@ Expected<ModelCard> read_model_card(const std::string& model_dir) {
     return Error{ErrorCode::kCorrupt, path + ": \"threshold\" must be a number in [0, 1]"};
   }
   card.threshold = t.get<double>();
-  if (card.json.contains("labels") && card.json["labels"].is_array() && card.json["labels"].size() == 2) {
-    card.labels = card.json["labels"].get<std::vector<std::string>>();
+  if (card.json.contains("labels")) {
+    const auto& labels = card.json["labels"];
+    if (!labels.is_array() || labels.size() != 2 || !labels[0].is_string() || !labels[1].is_string()) {
+      return Error{ErrorCode::kCorrupt, path + ": \"labels\" must be two strings, negative class first"};
+    }
+    card.labels = {labels[0].get<std::string>(), labels[1].get<std::string>()};
   }
   return card;
 }

@@ -110,7 +110,8 @@ json to_json(const ModelSpec& spec) {
 Expected<ModelSpec> model_spec_from_json(const json& j) {
   if (!j.is_object() || !j.contains("layers") || !j["layers"].is_array()) return invalid("expected {\"layers\": [...]}");
   ModelSpec spec;
-  spec.input_channels = j.value("input_channels", 1);
+  spec.input_channels = j.contains("input_channels") && j["input_channels"].is_number_integer() ? j["input_channels"].get<int>() : 1;
+  if (spec.input_channels != 1) return invalid("only 1 input channel (gray) is supported");
   for (const json& lj : j["layers"]) {
     if (!lj.is_object() || !lj.contains("type") || !lj["type"].is_string()) return invalid("each layer needs a \"type\"");
     const std::string type = lj["type"].get<std::string>();

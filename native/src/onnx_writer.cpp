@@ -120,7 +120,10 @@ Expected<std::string> write_onnx(const OnnxExport& m) {
           // BN(conv(x)) = conv(x) * s + (beta - mean * s), s = gamma / sqrt(var + eps): scale the
           // kernel of each output channel by s, and fold the shift into the bias (in double).
           const LayerWeights& bn = m.weights[i + 1];
-          if (bn.gamma.size() != static_cast<std::size_t>(l.out)) return bad("layer " + std::to_string(i + 1) + ": batch norm size");
+          const auto n = static_cast<std::size_t>(l.out);
+          if (bn.gamma.size() != n || bn.beta.size() != n || bn.mean.size() != n || bn.variance.size() != n) {
+            return bad("layer " + std::to_string(i + 1) + ": batch norm size");
+          }
           for (int c = 0; c < l.out; ++c) {
             const double s = bn.gamma[c] / std::sqrt(static_cast<double>(bn.variance[c]) + bn.epsilon);
             for (std::size_t k = 0; k < per_out; ++k) weight[c * per_out + k] = static_cast<float>(weight[c * per_out + k] * s);
@@ -136,7 +139,11 @@ Expected<std::string> write_onnx(const OnnxExport& m) {
         if (fold) ++i;  // the batch norm is inside this conv now
         break;
       }
-      case LayerKind::kBatchNorm:
+      case LayerKind::kBatchNorm: {
+        const auto n = static_cast<std::size_t>(l.in);
+        if (w.gamma.size() != n || w.beta.size() != n || w.mean.size() != n || w.variance.size() != n) {
+          return bad("layer " + id + ": batch norm size");
+        }
         initializers.push_back({out + ".scale", {l.in}, w.gamma});
         initializers.push_back({out + ".bias", {l.in}, w.beta});
         initializers.push_back({out + ".mean", {l.in}, w.mean});
@@ -145,6 +152,7 @@ Expected<std::string> write_onnx(const OnnxExport& m) {
                          {real("epsilon", static_cast<float>(w.epsilon))}});
         current = out;
         break;
+      }
       case LayerKind::kRelu:
         nodes.push_back({"Relu", {current}, {out}, {}});
         current = out;

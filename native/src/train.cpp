@@ -52,6 +52,8 @@ std::string validate_options(const TrainOptions& o) {
   if (!(o.val_fraction > 0.0 && o.val_fraction < 0.9)) return "--val-fraction must be above 0 and below 0.9";
   if (!(o.learning_rate > 0)) return "--lr must be above 0";
   if (o.widths.empty()) return "--widths needs at least one block";
+  if (o.patience < 1) return "--patience must be at least 1";
+  if (!(o.dropout >= 0.0 && o.dropout < 1.0)) return "--dropout must be in [0, 1)";
   return "";
 }
 
@@ -131,6 +133,10 @@ int run_train(const TrainOptions& o) {
   const std::string checkpoint_path = (fs::path(o.out_dir) / "checkpoint.pt").string();
   const std::string weights_path = (fs::path(o.out_dir) / "model.pt").string();
   const std::string log_path = (fs::path(o.out_dir) / "train_log.jsonl").string();
+  if (!o.resume) {
+    // A fresh run must never end up with an older run's weights or card in the same folder.
+    for (const char* stale : {"model.pt", "model.json", "model.onnx", "checkpoint.pt"}) fs::remove(fs::path(o.out_dir) / stale, ec);
+  }
   if (o.resume && !fs::exists(checkpoint_path)) return fail("--resume: no checkpoint in " + o.out_dir + " (checkpoint.pt); start without --resume");
 
   // Data: the train split, carved into train and validation by patient.
@@ -172,8 +178,9 @@ int run_train(const TrainOptions& o) {
                 std::to_string(train_pos) + " PNEUMONIA, validation " + std::to_string(val_neg) + " / " + std::to_string(val_pos));
   }
 
-  // Normalization from the training images only, rounded so the card reads well.
-  const auto [mean, std_dev] = pixel_mean_std(cache);
+  // Normalization from the training images only (not validation), rounded so the card reads well.
+  std::vector<std::size_t> train_images(data.train.begin(), data.train.end());
+  const auto [mean, std_dev] = pixel_mean_std(cache, train_images);
   spec.mean = static_cast<float>(std::round(mean * 1e4) / 1e4);
   spec.std = static_cast<float>(std::round(std_dev * 1e4) / 1e4);
   const auto table = normalization_table(spec);
@@ -188,7 +195,9 @@ int run_train(const TrainOptions& o) {
   cnn.convs_per_block = o.convs_per_block;
   cnn.batch_norm = o.batch_norm;
   cnn.dropout = o.dropout;
-  const ModelSpec model_spec = make_cnn(cnn);
+  auto checked_spec = validate(make_cnn(cnn));
+  if (!checked_spec) return fail(checked_spec.error().message);
+  const ModelSpec model_spec = *checked_spec;
   torch::manual_seed(o.seed);
   XrayNet net(model_spec);
   net->to(device);
@@ -312,6 +321,10 @@ int run_train(const TrainOptions& o) {
     }
   }
 
+  if (state.best_epoch < 0) {
+    return fail("validation ROC AUC was undefined in every epoch (the network's outputs were not numbers: training "
+                "diverged); try a lower --lr");
+  }
   // The best epoch's weights, the threshold chosen on validation, and the model card.
   torch::load(net, weights_path);
   net->to(device);

@@ -48,7 +48,8 @@ Expected<PnmHeader> parse_pnm_header(const std::uint8_t* data, std::size_t size)
     return Error{ErrorCode::kCorrupt, "corrupt PNM: maxval " + std::to_string(h.max_value) + " (1..65535)"};
   }
   if (pos >= size || !is_space(data[pos])) {
-    return Error{pos >= size ? ErrorCode::kTruncated : ErrorCode::kCorrupt, "PNM: no whitespace after the header"};
+    return pos >= size ? Error{ErrorCode::kTruncated, "truncated PNM: the file ends after the header"}
+                       : Error{ErrorCode::kCorrupt, "corrupt PNM: no whitespace after the header"};
   }
   h.data_offset = pos + 1;
   const std::uint64_t bytes = static_cast<std::uint64_t>(h.width) * h.height * h.channels *

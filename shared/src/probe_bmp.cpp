@@ -62,6 +62,24 @@ Expected<ImageInfo> probe_bmp(const std::uint8_t* data, std::size_t size) {
     return Error{ErrorCode::kTruncated, "truncated BMP: the pixel rows are cut off"};
   }
   if (width > 0x7fffffff || height > 0x7fffffff) return corrupt("width or height over 2^31");
+  if (bpp <= 8) {
+    // stb_image reads (offset - 14 - header) / entry-size palette entries into an uninitialised
+    // 256-entry array (its OS/2 formula counts 12 bytes too many); an index past them would read
+    // stack garbage, so every pixel index must fall inside the palette stb reads.
+    const std::int64_t entries = header_size == 12 ? (static_cast<std::int64_t>(offset) - 14 - 24) / 3
+                                                   : (static_cast<std::int64_t>(offset) - 14 - header_size) / 4;
+    if (entries < 1 || entries > 256) return corrupt("palette of " + std::to_string(entries) + " entries");
+    for (std::int64_t y = 0; y < height; ++y) {
+      const std::uint8_t* row = data + offset + y * stride;
+      for (std::int64_t x = 0; x < width; ++x) {
+        const int shift = 8 - bpp - static_cast<int>((x * bpp) % 8);
+        const int index = (row[x * bpp / 8] >> shift) & ((1 << bpp) - 1);
+        if (index >= entries) {
+          return corrupt("pixel uses colour " + std::to_string(index) + " of a " + std::to_string(entries) + "-entry palette");
+        }
+      }
+    }
+  }
   info.width = static_cast<int>(width);
   info.height = static_cast<int>(height);
   info.channels = bpp == 32 ? 4 : 3;

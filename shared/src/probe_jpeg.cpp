@@ -52,6 +52,9 @@ Expected<bool> read_frame(ByteReader s, int marker, JpegState& st) {
   if (s.remaining() != static_cast<std::size_t>(3 * count)) return corrupt("frame header length");
   for (int i = 0; i < count; ++i) {
     st.components[i].id = s.u8();
+    for (int j = 0; j < i; ++j) {
+      if (st.components[j].id == st.components[i].id) return corrupt("two colour components with the same id");
+    }
     const int sampling = s.u8();
     const int h = sampling >> 4, v = sampling & 15;
     if (h < 1 || h > 4 || v < 1 || v > 4) return corrupt("bad sampling factors");

@@ -9,6 +9,13 @@
 #define STBI_ONLY_PNG
 #define STBI_ONLY_BMP
 #define STBI_ASSERT(x) ((void)0)
+// Zeroed allocations: stb leaves some buffers unwritten on odd but structurally valid input (a
+// scan that never covers a component, coefficients a progressive file never sends); with calloc
+// they read as zeros, the same on every run and in every build, instead of leftover memory.
+#include <cstdlib>
+#define STBI_MALLOC(size) std::calloc(1, (size))
+#define STBI_REALLOC(p, size) std::realloc((p), (size))
+#define STBI_FREE(p) std::free(p)
 #define STBI_MAX_DIMENSIONS (1 << 16)
 
 #if defined(__GNUC__) && !defined(__clang__)

@@ -126,12 +126,38 @@ TEST(BadInput, OneByOnePixel) {
 }
 
 TEST(BadInput, HuffmanTableWithTooManyCodes) {
-  // stb_image 2.27 writes past its 256-entry value array for such a table.
+  // stb_image 2.27 writes past its 256-entry value array for such a table. The segment really
+  // holds 257 values, so only the code-count check can refuse it.
+  Bytes b = {0xFF, 0xD8, 0xFF, 0xC4};
+  const int length = 2 + 1 + 16 + 257;
+  b.push_back(static_cast<std::uint8_t>(length >> 8));
+  b.push_back(static_cast<std::uint8_t>(length & 0xff));
+  b.push_back(0x00);  // DC table 0
+  for (int len = 1; len <= 16; ++len) b.push_back(len == 15 ? 2 : len == 16 ? 255 : 0);
+  for (int i = 0; i < 257; ++i) b.push_back(static_cast<std::uint8_t>(i));
+  b.insert(b.end(), {0xFF, 0xD9});
+  expect_error(b, ErrorCode::kCorrupt, "Huffman table with 257 codes (at most 256)");
+}
+
+TEST(BadInput, DuplicateJpegComponentIds) {
+  // stb picks the first component with an id, a naive check the last: refuse the ambiguity.
   Bytes b = small_jpeg();
-  const std::size_t dht = find_marker(b, 0xC4);
-  ASSERT_LT(dht, b.size());
-  b[dht + 5 + 15] = 255;  // 16-bit codes: 255 more
-  expect_error(b, ErrorCode::kCorrupt, "Huffman");
+  const std::size_t sof = find_marker(b, 0xC0);
+  ASSERT_LT(sof, b.size());
+  b[sof + 10 + 3] = b[sof + 10];  // second component gets the first one's id
+  expect_error(b, ErrorCode::kCorrupt, "same id");
+}
+
+TEST(BadInput, BmpPixelOutsideItsPalette) {
+  // stb keeps the palette in an uninitialised stack array: an index past the entries the file
+  // gives would read garbage.
+  test::RawImage img{20, 20, 1, 8, std::vector<std::uint16_t>(400, 3)};
+  Bytes b = test::encode_bmp(img);  // 256-entry palette
+  const std::uint32_t offset = 14 + 40 + 2 * 4;  // keep 2 entries: move the pixels up
+  Bytes shorter(b.begin(), b.begin() + 14 + 40 + 8);
+  shorter.insert(shorter.end(), b.begin() + 14 + 40 + 1024, b.end());
+  for (int i = 0; i < 4; ++i) shorter[10 + i] = static_cast<std::uint8_t>(offset >> (8 * i));
+  expect_error(shorter, ErrorCode::kCorrupt, "colour 3 of a 2-entry palette");
 }
 
 TEST(BadInput, ScanWithUndefinedHuffmanTable) {

@@ -32,6 +32,9 @@ try {
   const warm = await page.evaluate(() => window.xray.timeline);
   const rows = [];
   for (const image of images) {
+    // A person drops one file at a time: let the previous result finish drawing first (with
+    // software WebGL those frames would otherwise delay reading the next file).
+    await page.waitForTimeout(250);
     const { result, error } = await dropFile(cdp, page, image);
     if (error) throw new Error(`${image}: ${error}`);
     rows.push(result.timings);

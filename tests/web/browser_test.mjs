@@ -4,9 +4,10 @@
 // EXPECTED.csv is `xray predict`'s output for the same model and images: the page must give
 // the same probability within 1e-4. Also: a corrupt file shows an error and the page keeps
 // working; no request leaves the page's origin and none carries the image; a screenshot.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { dropFile, launchChromium, openPage, serveDist } from './harness.mjs';
+import { dropFile, gotoWhenServing, launchChromium, openPage, serveDist } from './harness.mjs';
 
 const args = process.argv.slice(2);
 const take = (flag) => { const i = args.indexOf(flag); if (i < 0) return null; const v = args[i + 1]; args.splice(i, 2); return v; };
@@ -74,6 +75,21 @@ try {
   if (outside.length) fail(`requests outside the page's folder (breaks sub-path hosting): ${outside.map((r) => r.url).join(', ')}`);
   console.log(`requests: ${requests.length}, all from ${pageUrl}, all GET without a body`);
   console.log(JSON.stringify({ timings: rows.map((r) => r.timings) }));
+  // A model.onnx that does not match its card (a stale cache, a partial upload) is refused.
+  const stale = mkdtempSync(path.join(tmpdir(), 'xray-stale-'));
+  cpSync(distDir, stale, { recursive: true, dereference: true });
+  const card = JSON.parse(readFileSync(path.join(stale, 'model/model.json'), 'utf8'));
+  card.files['model.onnx'].sha256 = '0'.repeat(64);
+  writeFileSync(path.join(stale, 'model/model.json'), JSON.stringify(card));
+  const staleServer = serveDist(stale);
+  const stalePage = await context.newPage();
+  await gotoWhenServing(stalePage, staleServer.pageUrl);
+  await stalePage.waitForFunction(() => document.getElementById('result').textContent.startsWith('error'), null, { timeout: 60000 });
+  const staleText = await stalePage.textContent('#result');
+  if (!staleText.includes('model/model.onnx does not match model.json')) fail(`mismatched model.onnx: "${staleText}"`);
+  else console.log(`mismatched model.onnx refused: ${staleText}`);
+  staleServer.close();
+  rmSync(stale, { recursive: true, force: true });
 } catch (error) {
   fail(error.stack || String(error));
 } finally {

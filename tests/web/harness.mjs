@@ -34,11 +34,16 @@ export function launchChromium() {
   });
 }
 
-// Opens the page (retrying while the server starts) and waits until the model is ready.
-export async function openPage(page, url) {
+// Navigates, retrying while the server starts.
+export async function gotoWhenServing(page, url) {
   for (let attempt = 0; ; attempt++) {
-    try { await page.goto(url); break; } catch (e) { if (attempt > 40) throw e; await new Promise((r) => setTimeout(r, 100)); }
+    try { await page.goto(url); return; } catch (e) { if (attempt > 40) throw e; await new Promise((r) => setTimeout(r, 100)); }
   }
+}
+
+// Opens the page and waits until the model is ready.
+export async function openPage(page, url) {
+  await gotoWhenServing(page, url);
   await page.waitForFunction(() => window.xray && (window.xray.ready || document.getElementById('result').textContent.startsWith('error')),
                              null, { timeout: 60000 });
   if (!(await page.evaluate(() => window.xray.ready))) throw new Error(`page not ready: ${await page.textContent('#result')}`);
@@ -47,9 +52,11 @@ export async function openPage(page, url) {
 // Drops a file on the page the way a person does (CDP drag events, fast for big files) and
 // waits for its result or error.
 export async function dropFile(cdp, page, file) {
-  const previous = await page.evaluate(() => [window.xray.lastResult, window.xray.lastError]);
+  // Counting handled files, not comparing results: objects passed from here are copies, never
+  // identical to the page's.
+  const before = await page.evaluate(() => window.xray.analysed);
   const data = { items: [], files: [path.resolve(file)], dragOperationsMask: 1 };
   for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x: 400, y: 400, data });
-  await page.waitForFunction(([r, e]) => window.xray.lastResult !== r || window.xray.lastError !== e, previous, { timeout: 30000 });
+  await page.waitForFunction((n) => window.xray.analysed > n, before, { timeout: 30000 });
   return page.evaluate(() => ({ result: window.xray.lastResult, error: window.xray.lastError, text: document.getElementById('result').textContent }));
 }

@@ -48,6 +48,13 @@ EMSCRIPTEN_KEEPALIVE int xray_set_model_card(const char* json) {
   return 1;
 }
 
+// The model as the app understood the card (defaults applied, checked): the page uses these
+// rather than reading model.json a second way.
+EMSCRIPTEN_KEEPALIVE int xray_model_width() { return state().model.spec.width; }
+EMSCRIPTEN_KEEPALIVE int xray_model_height() { return state().model.spec.height; }
+EMSCRIPTEN_KEEPALIVE double xray_model_threshold() { return state().model.threshold; }
+EMSCRIPTEN_KEEPALIVE const char* xray_model_label(int positive) { return state().model.labels[positive ? 1 : 0].c_str(); }
+
 EMSCRIPTEN_KEEPALIVE void xray_set_status(const char* text, int is_error) {
   xray::app::request_frames();
   state().status = text;

@@ -31,8 +31,13 @@ Expected<ModelInfo> parse_model_card(const std::string& json_text) {
   m.spec = *spec;
   if (!card.contains("threshold") || !card["threshold"].is_number()) return Error{ErrorCode::kCorrupt, "model.json has no threshold"};
   m.threshold = card["threshold"].get<double>();
-  if (card.contains("labels") && card["labels"].is_array() && card["labels"].size() == 2) {
-    m.labels = {card["labels"][0].get<std::string>(), card["labels"][1].get<std::string>()};
+  if (!(m.threshold >= 0 && m.threshold <= 1)) return Error{ErrorCode::kCorrupt, "model.json: threshold outside [0, 1]"};
+  if (card.contains("labels")) {
+    const json& labels = card["labels"];
+    if (!labels.is_array() || labels.size() != 2 || !labels[0].is_string() || !labels[1].is_string()) {
+      return Error{ErrorCode::kCorrupt, "model.json: \"labels\" must be two strings"};
+    }
+    m.labels = {labels[0].get<std::string>(), labels[1].get<std::string>()};
   }
   m.threshold_rule = text(card, "threshold_rule");
   m.notice = text(card, "notice");

@@ -19,6 +19,19 @@ const auto kExistingFolder = CLI::Validator(
     },
     "FOLDER");
 
+// What the command line asked for: the chosen subcommand and its options.
+struct Parsed {
+  CLI::App *report_cmd = nullptr, *train_cmd = nullptr, *eval_cmd = nullptr, *predict_cmd = nullptr, *export_cmd = nullptr;
+  xray::DataReportOptions report;
+  xray::TrainOptions train;
+  std::string widths = "16,32,64,96";
+  xray::EvaluateOptions evaluate;
+  xray::PredictOptions predict;
+  xray::ExportOptions export_options;
+};
+
+int run(Parsed& p);
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -34,16 +47,15 @@ int main(int argc, char** argv) {
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.set_version_flag("--version", "xray 0.1.0");
 
-  xray::DataReportOptions report;
-  auto* report_cmd = app.add_subcommand("data-report", "Count images per split and class, list unusable files, plot the balance");
+  Parsed p;
+  auto& [report_cmd, train_cmd, eval_cmd, predict_cmd, export_cmd, report, train, widths, evaluate, predict, export_options] = p;
+  report_cmd = app.add_subcommand("data-report", "Count images per split and class, list unusable files, plot the balance");
   report_cmd->add_option("--data", report.data_dir, "Folder with train/ val/ test/ (Kaggle's chest_xray/)")->required()->check(kExistingFolder);
   report_cmd->add_option("--json", report.json_path, "Write the report as JSON");
   report_cmd->add_option("--plot", report.plot_path, "Write a class-balance chart (SVG)");
   report_cmd->add_flag("!--no-check", report.check_contents, "Skip reading each file's header (faster, finds fewer problems)");
 
-  xray::TrainOptions train;
-  std::string widths = "16,32,64,96";
-  auto* train_cmd = app.add_subcommand("train", "Train the CNN; writes model.pt, model.json, train_log.jsonl, checkpoint.pt");
+  train_cmd = app.add_subcommand("train", "Train the CNN; writes model.pt, model.json, train_log.jsonl, checkpoint.pt");
   train_cmd->add_option("--data", train.data_dir, "Folder with train/NORMAL and train/PNEUMONIA")->required()->check(kExistingFolder);
   train_cmd->add_option("--out", train.out_dir, "Model directory to write")->required();
   train_cmd->add_option("--epochs", train.epochs, "Epochs (early stopping may end sooner)")->capture_default_str();
@@ -66,8 +78,7 @@ int main(int argc, char** argv) {
   train_cmd->add_option("--stop-after-epoch", train.stop_after_epoch, "Stop after epoch N, leaving a checkpoint for --resume");
   train_cmd->add_option("--max-per-class", train.max_per_class, "Use at most N training images per class (quick runs)");
 
-  xray::EvaluateOptions evaluate;
-  auto* eval_cmd = app.add_subcommand("evaluate", "Metrics of a model on a split, at the model's threshold, with plots");
+  eval_cmd = app.add_subcommand("evaluate", "Metrics of a model on a split, at the model's threshold, with plots");
   eval_cmd->add_option("--model", evaluate.model_dir, "Model directory (model.json + model.pt)")->required()->check(kExistingFolder);
   eval_cmd->add_option("--data", evaluate.data_dir, "Data folder")->required()->check(kExistingFolder);
   eval_cmd->add_option("--split", evaluate.split, "train, val or test")->check(CLI::IsMember({"train", "val", "test"}))->capture_default_str();
@@ -75,21 +86,33 @@ int main(int argc, char** argv) {
   eval_cmd->add_option("--plots", evaluate.plots_dir, "Write ROC, PR, confusion and training-curve SVGs here");
   eval_cmd->add_option("--device", evaluate.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
 
-  xray::PredictOptions predict;
-  auto* predict_cmd = app.add_subcommand("predict", "P(PNEUMONIA) and a label per image, as CSV (path,probability,label,error)");
+  predict_cmd = app.add_subcommand("predict", "P(PNEUMONIA) and a label per image, as CSV (path,probability,label,error)");
   predict_cmd->add_option("--model", predict.model_dir, "Model directory (model.json + model.pt)")->required()->check(kExistingFolder);
   predict_cmd->add_option("--csv", predict.csv_path, "Write the CSV here instead of standard output");
   predict_cmd->add_option("--device", predict.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   predict_cmd->add_option("paths", predict.paths, "Image files or folders (searched recursively)")->required();
 
-  xray::ExportOptions export_options;
-  auto* export_cmd = app.add_subcommand("export", "Write model.onnx from model.pt and record its sha256 in model.json");
+  export_cmd = app.add_subcommand("export", "Write model.onnx from model.pt and record its sha256 in model.json");
   export_cmd->add_option("--model", export_options.model_dir, "Model directory (model.json + model.pt)")->required()->check(kExistingFolder);
   export_cmd->add_option("--onnx", export_options.onnx_path, "Where to write (default MODEL_DIR/model.onnx)");
   export_cmd->add_flag("!--keep-batch-norm", export_options.fold_batch_norm, "Keep BatchNormalization nodes instead of folding them");
 
   CLI11_PARSE(app, argc, argv);
+  // LibTorch and the standard library report some failures (out of memory, a full disk) by
+  // throwing; say what happened instead of aborting.
+  try {
+    return run(p);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "xray %s: %s\n", app.get_subcommands().empty() ? "" : app.get_subcommands()[0]->get_name().c_str(),
+                 std::string(e.what()).substr(0, 400).c_str());
+    return 1;
+  }
+}
 
+namespace {
+
+int run(Parsed& p) {
+  auto& [report_cmd, train_cmd, eval_cmd, predict_cmd, export_cmd, report, train, widths, evaluate, predict, export_options] = p;
   if (*report_cmd) return xray::run_data_report(report);
   if (*train_cmd) {
     train.widths.clear();
@@ -112,3 +135,5 @@ int main(int argc, char** argv) {
   if (*export_cmd) return xray::run_export(export_options);
   return 2;
 }
+
+}  // namespace
