@@ -51,14 +51,9 @@ std::string parse_args(int argc, char** argv, Options& o) {
   std::vector<std::string> positional;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    auto value = [&](const char* name) -> const char* {
-      if (i + 1 >= argc) return nullptr;
-      (void)name;
-      return argv[++i];
-    };
     if (arg == "--spec" || arg == "--pgm" || arg == "--max-megapixels" || arg == "--max-side" ||
         arg == "--min-side") {
-      const char* v = value(arg.c_str());
+      const char* v = i + 1 < argc ? argv[++i] : nullptr;
       if (!v) return arg + " needs a value";
       double n = 0;
       if (arg == "--spec") {
