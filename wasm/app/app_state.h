@@ -38,6 +38,9 @@ struct AppState {
   Result result;
 
   bool show_heatmap = true;
+  // For a NORMAL result the map (scaled within the image) would still paint "strongest evidence"
+  // somewhere; hidden unless asked for, so it does not read as a finding.
+  bool show_heatmap_when_negative = false;
   float heatmap_opacity = 0.45f;
   std::deque<Message> messages;  // newest first
 

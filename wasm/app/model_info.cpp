@@ -57,7 +57,7 @@ Expected<ModelInfo> parse_model_card(const std::string& json_text) {
   }
   if (card.contains("validation") && card["validation"].is_object()) {
     const json& v = card["validation"];
-    m.metrics = {{"ROC AUC", number(v, "roc_auc")},         {"accuracy", number(v, "accuracy")},
+    m.metrics = {{"ROC AUC", number(v, "roc_auc", "%.4f")},         {"accuracy", number(v, "accuracy")},
                  {"sensitivity", number(v, "recall")},      {"specificity", number(v, "specificity")},
                  {"precision", number(v, "precision")},     {"F1", number(v, "f1")},
                  {"images", number(v, "count", "%.0f")}};

@@ -60,7 +60,8 @@ void draw_image(AppState& s, float scale) {
   const ImVec2 top_left(origin.x + (avail.x - size.x) / 2, origin.y + (avail.y - size.y) / 2);
   const ImVec2 bottom_right(top_left.x + size.x, top_left.y + size.y);
   draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(s.image.id)), top_left, bottom_right);
-  if (s.show_heatmap && s.result.valid && s.heatmap.id != 0) {
+  const bool negative = s.result.valid && s.result.label == s.model.labels[0];
+  if (s.show_heatmap && s.result.valid && s.heatmap.id != 0 && (!negative || s.show_heatmap_when_negative)) {
     const ImU32 tint = IM_COL32(255, 255, 255, static_cast<int>(s.heatmap_opacity * 255));
     draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(s.heatmap.id)), top_left, bottom_right, {0, 0}, {1, 1}, tint);
   }
@@ -120,6 +121,10 @@ void draw_result(AppState& s, float scale) {
   }
   section("Heatmap");
   ImGui::Checkbox("Show heatmap", &s.show_heatmap);
+  if (!positive) {
+    ImGui::Checkbox("Also for a NORMAL result", &s.show_heatmap_when_negative);
+    ImGui::TextColored(kDimColour, "(hidden by default: below the threshold everywhere)");
+  }
   ImGui::SliderFloat("Opacity", &s.heatmap_opacity, 0.0f, 1.0f, "%.2f");
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImVec2 p = ImGui::GetCursorScreenPos();
