@@ -320,6 +320,11 @@ std::string imbalance_text(const ClassCounts& c) {
 
 }  // namespace
 
+bool is_image_file_name(const std::string& file_name) {
+  std::string extension;
+  return has_image_extension(file_name, &extension);
+}
+
 const char* label_name(Label label) {
   switch (label) {
     case Label::kNormal: return "NORMAL";

@@ -6,6 +6,7 @@
 
 #include "classifier.h"
 #include "commands.h"
+#include "dataset.h"
 #include "image_cache.h"
 #include "output_files.h"
 
@@ -13,12 +14,6 @@ namespace xray {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool is_image_name(const fs::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext == ".jpeg" || ext == ".jpg" || ext == ".png" || ext == ".bmp" || ext == ".pgm" || ext == ".ppm";
-}
 
 // Folders are searched recursively for image files (hidden files skipped); files named on the
 // command line are always tried, whatever their extension.
@@ -34,7 +29,7 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& inputs, st
           if (it->is_directory(ec)) it.disable_recursion_pending();
           continue;
         }
-        if (it->is_regular_file(ec) && is_image_name(it->path())) found.push_back(it->path().string());
+        if (it->is_regular_file(ec) && is_image_file_name(it->path().filename().string())) found.push_back(it->path().string());
       }
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
