@@ -1,11 +1,17 @@
-# Header-only libraries from Debian packages (libstb-dev, nlohmann-json3-dev), usable by both
-# builds. Emscripten must not see all of /usr/include (glibc headers would shadow its libc), so
-# each library's folder is linked into build/third_party/include and only that is on the path.
+# Header-only libraries from Debian packages (libstb-dev, nlohmann-json3-dev, and libcli11-dev for
+# the native CLI), usable by both builds. Emscripten must not see all of /usr/include (glibc
+# headers would shadow its libc), so each library's folder is linked into build/third_party/include
+# and only that is on the path. A machine without the packages points XRAY_SYSTEM_INCLUDE at a
+# folder of copies (scripts/build.sh: XRAY_CARRY_DIR).
 set(XRAY_SYSTEM_INCLUDE "/usr/include" CACHE PATH "Where Debian's header-only packages live")
 
 set(XRAY_THIRD_PARTY_INCLUDE ${CMAKE_BINARY_DIR}/third_party/include)
 file(MAKE_DIRECTORY ${XRAY_THIRD_PARTY_INCLUDE})
-foreach(entry IN ITEMS "stb|stb_image.h|libstb-dev" "nlohmann|json.hpp|nlohmann-json3-dev")
+set(xray_header_libraries "stb|stb_image.h|libstb-dev" "nlohmann|json.hpp|nlohmann-json3-dev")
+if(NOT EMSCRIPTEN)
+  list(APPEND xray_header_libraries "CLI|CLI.hpp|libcli11-dev")
+endif()
+foreach(entry IN LISTS xray_header_libraries)
   string(REPLACE "|" ";" parts "${entry}")
   list(GET parts 0 dir)
   list(GET parts 1 header)

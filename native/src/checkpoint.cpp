@@ -17,15 +17,17 @@ std::string tensor_text(const torch::Tensor& t) {
 
 }  // namespace
 
-void save_checkpoint(const std::string& path, XrayNet& net, torch::optim::Optimizer& optimizer, const TrainingState& s) {
-  torch::serialize::OutputArchive archive, model_archive, optimizer_archive;
-  net->save(model_archive);
+void save_checkpoint(const std::string& path, XrayNet& net, XrayNet& average, torch::optim::Optimizer& optimizer,
+                     const TrainingState& s) {
+  torch::serialize::OutputArchive archive, model_archive, average_archive, optimizer_archive;
+  save_weights(*net, model_archive);
+  save_weights(*average, average_archive);
+  // The optimizer's moments stay on the training device here; loading maps them (map_location).
   optimizer.save(optimizer_archive);
   archive.write("model", model_archive);
+  archive.write("average", average_archive);
   archive.write("optimizer", optimizer_archive);
-  archive.write("counters", torch::tensor({static_cast<std::int64_t>(s.epochs_done), static_cast<std::int64_t>(s.best_epoch),
-                                           static_cast<std::int64_t>(s.epochs_without_gain)}));
-  archive.write("best_auc", torch::tensor({s.best_auc}, torch::kFloat64));
+  archive.write("counters", torch::tensor({static_cast<std::int64_t>(s.epochs_done)}));
   archive.write("history", text_tensor(s.history_json));
   archive.write("fingerprint", text_tensor(s.fingerprint));
   const std::string tmp = path + ".tmp-" + std::to_string(getpid());
@@ -33,25 +35,25 @@ void save_checkpoint(const std::string& path, XrayNet& net, torch::optim::Optimi
   std::filesystem::rename(tmp, path);
 }
 
-TrainingState load_checkpoint(const std::string& path, XrayNet& net, torch::optim::Optimizer& optimizer) {
-  torch::serialize::InputArchive archive, model_archive, optimizer_archive;
-  archive.load_from(path);
+TrainingState load_checkpoint(const std::string& path, XrayNet& net, XrayNet& average, torch::optim::Optimizer& optimizer,
+                              torch::Device device) {
+  torch::serialize::InputArchive archive, model_archive, average_archive, optimizer_archive;
+  // Every tensor lands on the training device, whichever device wrote the file.
+  archive.load_from(path, device);
   archive.read("model", model_archive);
+  archive.read("average", average_archive);
   archive.read("optimizer", optimizer_archive);
   net->load(model_archive);
+  average->load(average_archive);
   optimizer.load(optimizer_archive);
-  torch::Tensor counters, best_auc, history, fingerprint;
+  torch::Tensor counters, history, fingerprint;
   archive.read("counters", counters);
-  archive.read("best_auc", best_auc);
   archive.read("history", history);
   archive.read("fingerprint", fingerprint);
   TrainingState s;
   s.epochs_done = static_cast<int>(counters[0].item<std::int64_t>());
-  s.best_epoch = static_cast<int>(counters[1].item<std::int64_t>());
-  s.epochs_without_gain = static_cast<int>(counters[2].item<std::int64_t>());
-  s.best_auc = best_auc[0].item<double>();
-  s.history_json = tensor_text(history);
-  s.fingerprint = tensor_text(fingerprint);
+  s.history_json = tensor_text(history.cpu());
+  s.fingerprint = tensor_text(fingerprint.cpu());
   return s;
 }
 

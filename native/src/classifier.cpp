@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "inference.h"
 #include "model.h"
 #include "xray/preprocess.h"
 
@@ -40,31 +41,31 @@ Expected<Classifier> Classifier::load(const std::string& model_dir, const std::s
   impl->device = torch::Device(*dev == "cuda" ? torch::kCUDA : torch::kCPU);
   impl->net = XrayNet(impl->card.layers);
   try {
-    torch::load(impl->net, weights);
+    load_weights(*impl->net, weights, impl->device);
   } catch (const std::exception& e) {
     return Error{ErrorCode::kCorrupt, weights + ": cannot load the weights (" + std::string(e.what()).substr(0, 200) +
-                                          "); was it written for the layers in model.json?"};
+                                          "); was it written for the layers in model.json, by this version of xray?"};
   }
-  impl->net->to(impl->device);
   impl->net->eval();
-  const auto table = normalization_table(impl->card.preprocess);
-  impl->lut = torch::from_blob(const_cast<float*>(table.data()), {256}, torch::kFloat32).clone().to(impl->device);
+  impl->lut = lut_tensor(normalization_table(impl->card.preprocess), impl->device);
   Classifier c;
   c.impl_ = std::move(impl);
   return c;
 }
 
-std::vector<float> Classifier::predict(const std::uint8_t* images, std::size_t count, int batch) const {
-  torch::NoGradGuard no_grad;
+std::vector<Prediction> Classifier::predict(const std::uint8_t* images, std::size_t count, int batch) const {
   const int h = impl_->card.preprocess.height, w = impl_->card.preprocess.width;
-  std::vector<float> out;
-  out.reserve(count);
-  for (std::size_t start = 0; start < count; start += batch) {
-    const std::int64_t n = static_cast<std::int64_t>(std::min<std::size_t>(batch, count - start));
-    torch::Tensor u8 = torch::from_blob(const_cast<std::uint8_t*>(images + start * h * w), {n, 1, h, w}, torch::kUInt8);
-    torch::Tensor x = impl_->lut.index({u8.to(impl_->device).to(torch::kLong)});
-    torch::Tensor p = torch::sigmoid(impl_->net->forward(x)).view({-1}).to(torch::kCPU).contiguous();
-    out.insert(out.end(), p.data_ptr<float>(), p.data_ptr<float>() + n);
+  const torch::Tensor all = torch::from_blob(const_cast<std::uint8_t*>(images), {static_cast<std::int64_t>(count), 1, h, w}, torch::kUInt8);
+  const NetworkOutputs raw = run_network(impl_->net, static_cast<std::int64_t>(count), batch, [&](std::int64_t begin, std::int64_t end) {
+    return normalize_pixels(all.slice(0, begin, end).to(impl_->device), impl_->lut);
+  });
+  const ModelCard& card = impl_->card;
+  std::vector<Prediction> out(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    out[i].logit = raw.logits[i];
+    out[i].probability = static_cast<float>(card.calibration.probability(raw.logits[i]));
+    out[i].ood_score = raw.ood_scores[i];
+    out[i].out_of_distribution = card.has_ood_gate && !(raw.ood_scores[i] <= card.ood_limit);
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model_spec.h"
+#include "operating_point.h"
 #include "xray/expected.h"
 #include "xray/preprocess_spec.h"
 
@@ -19,20 +21,30 @@ struct ModelCard {
   nlohmann::json json;  // the whole model.json
   PreprocessSpec preprocess;
   ModelSpec layers;
-  double threshold = 0.5;
+  double threshold = 0.5;           // on the calibrated probability
+  PlattScaling calibration;         // identity for cards without one
+  bool has_ood_gate = false;
+  double ood_limit = std::numeric_limits<double>::infinity();  // flagged when ood_score > limit
   std::vector<std::string> labels = {"NORMAL", "PNEUMONIA"};
 };
 
 // Reads and checks MODEL_DIR/model.json; errors name the file and the problem.
 Expected<ModelCard> read_model_card(const std::string& model_dir);
 
+struct Prediction {
+  float probability = 0;  // calibrated P(PNEUMONIA)
+  float logit = 0;        // raw network output, before calibration
+  float ood_score = 0;
+  bool out_of_distribution = false;
+};
+
 class Classifier {
  public:
   // device: auto | cpu | cuda.
   static Expected<Classifier> load(const std::string& model_dir, const std::string& device = "auto");
 
-  // P(PNEUMONIA) for `count` model-size 8-bit images laid out one after another.
-  std::vector<float> predict(const std::uint8_t* images, std::size_t count, int batch = 64) const;
+  // For `count` model-size 8-bit images laid out one after another.
+  std::vector<Prediction> predict(const std::uint8_t* images, std::size_t count, int batch = 64) const;
 
   const ModelCard& card() const;
   std::string device_name() const;

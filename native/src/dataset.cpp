@@ -500,4 +500,11 @@ std::string report_text(const DatasetScan& scan) {
   return out;
 }
 
+std::string folder_name(const std::string& path) {
+  std::filesystem::path p = std::filesystem::path(path).lexically_normal();
+  if (p.filename().empty()) p = p.parent_path();
+  const std::string name = p.filename().string();
+  return name.empty() || name == "." || name == ".." ? "data" : name;
+}
+
 }  // namespace xray

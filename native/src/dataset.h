@@ -49,6 +49,10 @@ bool is_image_file_name(const std::string& file_name);
 
 // Error (kIo) when no split folder with NORMAL/ or PNEUMONIA/ exists under root; the message
 // says what was expected and what was found.
+// The last component of a folder path ("chest_xray" for "/data/chest_xray/"): cards name the data
+// folder this way, never by a machine's full path.
+std::string folder_name(const std::string& path);
+
 Expected<DatasetScan> scan_dataset(const std::string& root, const ScanOptions& options = {});
 
 struct ClassCounts {

@@ -7,6 +7,9 @@
 #include "classifier.h"
 #include "commands.h"
 #include "dataset.h"
+#include "export.h"
+#include "model_card.h"
+#include "operating_point.h"
 #include "image_cache.h"
 #include "metrics.h"
 #include "output_files.h"
@@ -50,10 +53,19 @@ Expected<bool> write_plots(const std::string& dir, const ModelCard& card, const 
   loss.series = {train_loss, val_loss};
   auc.series = {val_auc};
 
+  // Reliability: observed share of PNEUMONIA against the mean predicted probability, per bin.
+  LineChart reliability{"Reliability (calibration)" + suffix, "mean predicted P(PNEUMONIA)", "observed share of PNEUMONIA", {}, 0, 1, 0, 1, true};
+  Series bins{"ECE " + std::to_string(expected_calibration_error(scores, labels)).substr(0, 5) + " (15 bins)", {}};
+  for (const ReliabilityBin& b : reliability_bins(scores, labels)) {
+    if (b.count > 0) bins.points.push_back({b.mean_predicted, b.observed});
+  }
+  reliability.series.push_back(bins);
+
   const std::pair<const char*, std::string> files[] = {
       {"roc.svg", svg_line_chart(roc)},
       {"pr.svg", svg_line_chart(pr)},
       {"confusion.svg", svg_confusion_matrix("Confusion matrix" + suffix, m.confusion, card.labels[0], card.labels[1])},
+      {"reliability.svg", svg_line_chart(reliability)},
       {"training_loss.svg", svg_line_chart(loss)},
       {"training_auc.svg", svg_line_chart(auc)},
   };
@@ -90,23 +102,46 @@ int run_evaluate(const EvaluateOptions& o) {
 
   std::vector<int> labels;
   for (std::size_t i : cache.source) labels.push_back(scan->samples[i].label == Label::kPneumonia ? 1 : 0);
-  const std::vector<float> scores = classifier->predict(cache.pixels.data(), cache.count(), o.batch);
+  const std::vector<Prediction> predictions = classifier->predict(cache.pixels.data(), cache.count(), o.batch);
+  std::vector<float> scores;
+  std::int64_t flagged = 0;
+  for (const Prediction& p : predictions) scores.push_back(p.probability), flagged += p.out_of_distribution;
   const BinaryMetrics m = compute_metrics(scores, labels, card.threshold);
+  const double ece = expected_calibration_error(scores, labels);
 
   std::printf("split %s: %lld images (%lld NORMAL, %lld PNEUMONIA), threshold %.4f from the model card\n", o.split.c_str(),
               (long long)m.count, (long long)m.negatives, (long long)m.positives, m.threshold);
-  std::printf("%s\n", summary_line(m).c_str());
+  std::printf("%s ECE %.3f\n", summary_line(m).c_str(), ece);
+  if (card.has_ood_gate) {
+    std::printf("out of distribution (ood_score > %.3f): %lld of %lld images (still scored above)\n", card.ood_limit, (long long)flagged,
+                (long long)m.count);
+  } else {
+    std::printf("out of distribution: this model has no gate\n");
+  }
   std::printf("confusion (rows true, columns predicted): NORMAL [%lld %lld]  PNEUMONIA [%lld %lld]\n", (long long)m.confusion.tn,
               (long long)m.confusion.fp, (long long)m.confusion.fn, (long long)m.confusion.tp);
 
   if (!o.json_path.empty()) {
+    const nlohmann::json files = card.json.value("files", nlohmann::json::object());
     nlohmann::json out = {{"split", o.split}, {"metrics", to_json(m)}, {"skipped", cache.failed.size() + scan->skipped.size()},
-                          {"model_sha256", card.json.contains("files") ? card.json["files"]["model.pt"].value("sha256", "") : ""}};
+                          {"expected_calibration_error", ece}, {"out_of_distribution", flagged},
+                          {"model_sha256", files.value("model.pt", nlohmann::json::object()).value("sha256", "")}};
     if (auto ok = write_text_file(o.json_path, out.dump(2) + "\n"); !ok) return fail(ok.error().message);
   }
   if (!o.plots_dir.empty()) {
     if (auto ok = write_plots(o.plots_dir, card, scores, labels, m, o.split); !ok) return fail(ok.error().message);
-    std::printf("plots in %s: roc.svg pr.svg confusion.svg training_loss.svg training_auc.svg\n", o.plots_dir.c_str());
+    std::printf("plots in %s: roc.svg pr.svg reliability.svg confusion.svg training_loss.svg training_auc.svg\n", o.plots_dir.c_str());
+  }
+  if (o.record) {
+    // Kept apart from "validation": figures on data the model never trained or was tuned on.
+    nlohmann::json updated = card.json;
+    if (!updated.contains("evaluations") || !updated["evaluations"].is_array()) updated["evaluations"] = nlohmann::json::array();
+    updated["evaluations"].push_back(evaluation_entry(folder_name(scan->root), o.split, m, flagged, ece));
+    if (auto ok = write_model_card(o.model_dir, updated); !ok) return fail(ok.error().message);
+    ExportOptions export_options;
+    export_options.model_dir = o.model_dir;
+    if (auto ok = export_model_onnx(export_options); !ok) return fail(ok.error().message);
+    std::printf("recorded in %s/model.json (evaluations) and model.onnx's metadata\n", o.model_dir.c_str());
   }
   return 0;
 }

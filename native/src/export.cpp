@@ -56,13 +56,15 @@ Expected<std::string> export_model_onnx(const ExportOptions& o) {
   const std::string weights = (fs::path(o.model_dir) / "model.pt").string();
   XrayNet net(card->layers);
   try {
-    torch::load(net, weights);
+    load_weights(*net, weights, torch::kCPU);
   } catch (const std::exception& e) {
     return Error{ErrorCode::kCorrupt, weights + ": cannot load the weights (" + std::string(e.what()).substr(0, 160) + ")"};
   }
   net->eval();
   OnnxExport onnx = onnx_export_from(net, card->preprocess.height, card->preprocess.width);
   onnx.fold_batch_norm = o.fold_batch_norm;
+  onnx.calibration = card->calibration;
+  if (card->has_ood_gate) onnx.ood = net->ood();
 
   nlohmann::json metadata_card = card->json;
   if (metadata_card.contains("files")) metadata_card["files"].erase("model.onnx");
@@ -70,6 +72,7 @@ Expected<std::string> export_model_onnx(const ExportOptions& o) {
                    {"preprocess", metadata_card["preprocess"].dump()},
                    {"labels", metadata_card["labels"].dump()},
                    {"threshold", metadata_card["threshold"].dump()}};
+  if (card->has_ood_gate) onnx.metadata.push_back({"ood_limit", nlohmann::json(card->ood_limit).dump()});
   auto bytes = write_onnx(onnx);
   if (!bytes) return bytes.error();
   const std::string path = o.onnx_path.empty() ? (fs::path(o.model_dir) / "model.onnx").string() : o.onnx_path;

@@ -1,8 +1,11 @@
 #include "model.h"
 
+#include <filesystem>
+#include <unistd.h>
+
 namespace xray {
 
-XrayNetImpl::XrayNetImpl(const ModelSpec& spec) : spec_(spec) {
+XrayNetImpl::XrayNetImpl(const ModelSpec& spec) : spec_(spec), taps_(ood_tap_layers(spec)) {
   namespace nn = torch::nn;
   body = register_module("body", nn::Sequential());
   head = register_module("head", nn::Sequential());
@@ -38,6 +41,12 @@ XrayNetImpl::XrayNetImpl(const ModelSpec& spec) : spec_(spec) {
       if (conv->options.bias()) nn::init::zeros_(conv->bias);
     }
   }
+  // Until set_ood() fills them: mean 0 and W = 0, so the score is 0 (the card says there is no gate).
+  const std::vector<int> channels = ood_tap_channels(spec);
+  for (std::size_t t = 0; t < channels.size(); ++t) {
+    ood_mean_.push_back(register_buffer("ood_mean_" + std::to_string(t), torch::zeros({channels[t]})));
+    ood_whitening_.push_back(register_buffer("ood_whitening_" + std::to_string(t), torch::zeros({channels[t], channels[t]})));
+  }
 }
 
 torch::Tensor XrayNetImpl::features(const torch::Tensor& x) { return body->forward(x); }
@@ -50,6 +59,87 @@ torch::Tensor XrayNetImpl::cam(const torch::Tensor& x) {
   const torch::Tensor f = features(x);                          // N x C x h x w
   const torch::Tensor w = classifier->weight.view({1, -1, 1, 1});  // 1 x C x 1 x 1
   return (f * w).sum(1, /*keepdim=*/true) + classifier->bias.view({1, 1, 1, 1});
+}
+
+std::vector<torch::Tensor> XrayNetImpl::tap_features(const torch::Tensor& x, torch::Tensor* logit) {
+  std::vector<torch::Tensor> pooled;
+  torch::Tensor h = x;
+  std::size_t i = 0, next_tap = 0;
+  for (auto& layer : *body) {
+    h = layer.forward(h);
+    if (next_tap < taps_.size() && i == taps_[next_tap]) pooled.push_back(h.mean({2, 3})), ++next_tap;
+    ++i;
+  }
+  if (logit) *logit = head->forward(h.mean({2, 3}));
+  return pooled;
+}
+
+XrayNetImpl::Outputs XrayNetImpl::forward_with_ood(const torch::Tensor& x) {
+  Outputs out;
+  const std::vector<torch::Tensor> pooled = tap_features(x, &out.logit);
+  // The ONNX graph computes the same: Sub, MatMul, Mul, MatMul by ones, Sum (onnx_writer.cpp).
+  out.ood_score = torch::zeros_like(out.logit);
+  for (std::size_t t = 0; t < pooled.size(); ++t) {
+    const torch::Tensor z = (pooled[t] - ood_mean_[t]).matmul(ood_whitening_[t]);
+    out.ood_score = out.ood_score + (z * z).sum(1, /*keepdim=*/true);
+  }
+  return out;
+}
+
+void XrayNetImpl::set_ood(const std::vector<OodTap>& taps) {
+  torch::NoGradGuard no_grad;
+  TORCH_CHECK(taps.size() == ood_mean_.size(), "OOD statistics for ", taps.size(), " taps, the network has ", ood_mean_.size());
+  for (std::size_t t = 0; t < taps.size(); ++t) {
+    const auto c = static_cast<std::int64_t>(taps[t].channels);
+    TORCH_CHECK(ood_mean_[t].size(0) == c, "OOD tap ", t, " width mismatch");
+    ood_mean_[t].copy_(torch::from_blob(const_cast<float*>(taps[t].mean.data()), {c}, torch::kFloat32));
+    ood_whitening_[t].copy_(torch::from_blob(const_cast<float*>(taps[t].whitening.data()), {c, c}, torch::kFloat32));
+  }
+}
+
+std::vector<OodTap> XrayNetImpl::ood() const {
+  std::vector<OodTap> taps;
+  for (std::size_t t = 0; t < ood_mean_.size(); ++t) {
+    const torch::Tensor m = ood_mean_[t].detach().to(torch::kCPU).contiguous();
+    const torch::Tensor w = ood_whitening_[t].detach().to(torch::kCPU).contiguous();
+    OodTap tap;
+    tap.channels = static_cast<int>(m.size(0));
+    tap.mean.assign(m.data_ptr<float>(), m.data_ptr<float>() + m.numel());
+    tap.whitening.assign(w.data_ptr<float>(), w.data_ptr<float>() + w.numel());
+    taps.push_back(std::move(tap));
+  }
+  return taps;
+}
+
+void save_weights(torch::nn::Module& module, torch::serialize::OutputArchive& archive) {
+  // The layout of Module::save: own parameters, own buffers, then one sub-archive per child.
+  for (const auto& p : module.named_parameters(/*recurse=*/false)) {
+    archive.write(p.key(), p.value().detach().to(torch::kCPU).contiguous());
+  }
+  for (const auto& b : module.named_buffers(/*recurse=*/false)) {
+    archive.write(b.key(), b.value().to(torch::kCPU).contiguous(), /*is_buffer=*/true);
+  }
+  for (const auto& child : module.named_children()) {
+    torch::serialize::OutputArchive child_archive;
+    save_weights(*child.value(), child_archive);
+    archive.write(child.key(), child_archive);
+  }
+}
+
+void save_weights(torch::nn::Module& module, const std::string& path) {
+  torch::serialize::OutputArchive archive;
+  save_weights(module, archive);
+  const std::string tmp = path + ".tmp-" + std::to_string(getpid());
+  archive.save_to(tmp);
+  std::filesystem::rename(tmp, path);
+}
+
+void load_weights(torch::nn::Module& module, const std::string& path, torch::Device device) {
+  torch::serialize::InputArchive archive;
+  archive.load_from(path, torch::Device(torch::kCPU));
+  module.to(torch::kCPU);
+  module.load(archive);
+  module.to(device);
 }
 
 }  // namespace xray

@@ -1,52 +1,25 @@
+#include "model_card.h"
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
 #include <filesystem>
 
 #include "classifier.h"
+#include "ood_fit.h"
+#include "sha256.h"
 #include "xray/file_io.h"
 
 namespace xray {
-
-Expected<ModelCard> read_model_card(const std::string& model_dir) {
-  const std::string path = (std::filesystem::path(model_dir) / "model.json").string();
-  if (!std::filesystem::is_directory(model_dir)) return Error{ErrorCode::kIo, model_dir + ": no such model directory"};
-  auto bytes = read_file(path);
-  if (!bytes) return bytes.error();
-  ModelCard card;
-  card.json = nlohmann::json::parse(bytes->begin(), bytes->end(), nullptr, false);
-  if (card.json.is_discarded() || !card.json.is_object()) return Error{ErrorCode::kCorrupt, path + ": not a JSON object"};
-  auto spec = spec_from_json(card.json.dump());
-  if (!card.json.contains("preprocess")) return Error{ErrorCode::kCorrupt, path + ": no \"preprocess\" section"};
-  if (!spec) return Error{spec.error().code, path + ": " + spec.error().message};
-  card.preprocess = *spec;
-  if (!card.json.contains("model")) return Error{ErrorCode::kCorrupt, path + ": no \"model\" section"};
-  auto layers = model_spec_from_json(card.json["model"]);
-  if (!layers) return Error{layers.error().code, path + ": " + layers.error().message};
-  card.layers = *layers;
-  const auto& t = card.json["threshold"];
-  if (!t.is_number() || !(t.get<double>() >= 0 && t.get<double>() <= 1)) {
-    return Error{ErrorCode::kCorrupt, path + ": \"threshold\" must be a number in [0, 1]"};
-  }
-  card.threshold = t.get<double>();
-  if (card.json.contains("labels")) {
-    const auto& labels = card.json["labels"];
-    if (!labels.is_array() || labels.size() != 2 || !labels[0].is_string() || !labels[1].is_string()) {
-      return Error{ErrorCode::kCorrupt, path + ": \"labels\" must be two strings, negative class first"};
-    }
-    card.labels = {labels[0].get<std::string>(), labels[1].get<std::string>()};
-  }
-  return card;
-}
-
-}  // namespace xray
-
-#include <chrono>
-#include <ctime>
-
-#include "model_card.h"
-#include "sha256.h"
-
-namespace xray {
-
 namespace {
+
+using nlohmann::json;
+
+json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+Error bad_card(const std::string& path, const std::string& why) { return Error{ErrorCode::kCorrupt, path + ": " + why}; }
+
+}  // namespace
 
 std::string utc_now() {
   const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -55,55 +28,132 @@ std::string utc_now() {
   return text;
 }
 
-}  // namespace
+Expected<ModelCard> read_model_card(const std::string& model_dir) {
+  const std::string path = (std::filesystem::path(model_dir) / "model.json").string();
+  if (!std::filesystem::is_directory(model_dir)) return Error{ErrorCode::kIo, model_dir + ": no such model directory"};
+  auto bytes = read_file(path);
+  if (!bytes) return bytes.error();
+  ModelCard card;
+  card.json = json::parse(bytes->begin(), bytes->end(), nullptr, false);
+  if (card.json.is_discarded() || !card.json.is_object()) return bad_card(path, "not a JSON object");
+  const json& j = card.json;
+  if (!j.contains("preprocess")) return bad_card(path, "no \"preprocess\" section");
+  auto spec = spec_from_json(j.dump());
+  if (!spec) return Error{spec.error().code, path + ": " + spec.error().message};
+  card.preprocess = *spec;
+  if (!j.contains("model")) return bad_card(path, "no \"model\" section");
+  auto layers = model_spec_from_json(j.at("model"));
+  if (!layers) return Error{layers.error().code, path + ": " + layers.error().message};
+  card.layers = *layers;
+  const json t = j.value("threshold", json());
+  if (!t.is_number() || !(t.get<double>() >= 0 && t.get<double>() <= 1)) return bad_card(path, "\"threshold\" must be a number in [0, 1]");
+  card.threshold = t.get<double>();
+  if (j.contains("labels")) {
+    const json& labels = j.at("labels");
+    if (!labels.is_array() || labels.size() != 2 || !labels[0].is_string() || !labels[1].is_string()) {
+      return bad_card(path, "\"labels\" must be two strings, negative class first");
+    }
+    card.labels = {labels[0].get<std::string>(), labels[1].get<std::string>()};
+  }
+  if (j.contains("calibration") && !j.at("calibration").is_null()) {
+    const json& c = j.at("calibration");
+    if (!c.is_object() || !c.value("a", json()).is_number() || !c.value("b", json()).is_number()) {
+      return bad_card(path, "\"calibration\" needs numbers \"a\" and \"b\" (P = sigmoid(a logit + b))");
+    }
+    card.calibration = {c.at("a").get<double>(), c.at("b").get<double>()};
+    if (!std::isfinite(card.calibration.a) || !std::isfinite(card.calibration.b)) return bad_card(path, "calibration a and b must be finite");
+  }
+  if (j.contains("ood") && !j.at("ood").is_null()) {
+    const json& o = j.at("ood");
+    if (!o.is_object() || !o.value("limit", json()).is_number() || !(o.at("limit").get<double>() > 0)) {
+      return bad_card(path, "\"ood\" needs a positive number \"limit\"");
+    }
+    card.has_ood_gate = true;
+    card.ood_limit = o.at("limit").get<double>();
+  }
+  return card;
+}
 
-Expected<bool> write_model_card(const std::string& model_dir, const TrainingRecord& r) {
-  const std::string dir = std::filesystem::path(model_dir).string();
-  auto weights_sha = sha256_file_hex((std::filesystem::path(dir) / "model.pt").string());
-  if (!weights_sha) return weights_sha.error();
+json card_from_training(const TrainingRecord& r) {
   const TrainOptions& o = r.options;
-  nlohmann::json card = {
+  json validation = to_json(r.validation);
+  validation["expected_calibration_error"] = number(r.ece_calibrated);
+  json stressed = to_json(r.validation_stressed);
+  stressed["perturbation"] = r.stress_description;
+  return {
       {"format", "xray-model-card"},
-      {"card_version", 1},
+      {"card_version", kCardVersion},
       {"task", "pediatric chest X-ray (anterior-posterior), NORMAL vs PNEUMONIA"},
       {"notice", "Research and teaching demo, not a medical device. Not for diagnosis."},
       {"labels", {"NORMAL", "PNEUMONIA"}},
-      {"output", "probability = sigmoid(logit) = P(PNEUMONIA); label PNEUMONIA when probability >= threshold"},
+      {"output", "probability = sigmoid(a logit + b) = calibrated P(PNEUMONIA) (see calibration); label PNEUMONIA when "
+                 "probability >= threshold; ood_score > ood.limit means the image does not look like the training films"},
       {"threshold", r.threshold},
-      {"threshold_rule", "maximises Youden's J (sensitivity + specificity - 1) on the validation split"},
-      {"preprocess", nlohmann::json::parse(to_json(r.spec))},
+      {"threshold_rule", "centre, in logit space, of the widest interval that maximises Youden's J on the validation split"},
+      {"threshold_fit", {{"youden_j", r.threshold_choice.youden_j},
+                         {"interval_probability", {sigmoid_of(r.threshold_choice.lower), sigmoid_of(r.threshold_choice.upper)}}}},
+      {"calibration",
+       {{"method", "platt"}, {"a", r.calibration.a}, {"b", r.calibration.b},
+        {"fitted_on", "validation split (" + std::to_string(r.val_counts.first) + " NORMAL, " + std::to_string(r.val_counts.second) +
+                          " PNEUMONIA)"},
+        {"why", "the loss weighs PNEUMONIA by NORMAL/PNEUMONIA, which shifts the raw logit by about log(NORMAL/PNEUMONIA); "
+                "b undoes that shift and a the over- or under-confidence"},
+        {"expected_calibration_error_before", number(r.ece_raw)}, {"expected_calibration_error", number(r.ece_calibrated)},
+        {"date", utc_now()}}},
+      {"ood",
+       {{"method", "mean over " + std::to_string(ood_tap_layers(r.model).size()) +
+                       " depths of the squared Mahalanobis distance / width of the pooled features to the training films "
+                       "(shrunk covariance, shrinkage " + std::to_string(kOodShrinkage).substr(0, 4) + "); about 1 for a typical training film"},
+        {"output", "ood_score"}, {"limit", r.ood_limit}, {"rule", r.ood_rule},
+        {"validation_flagged", r.ood_validation_flagged}, {"validation_count", r.ood_validation_count}}},
+      {"preprocess", json::parse(to_json(r.spec))},
       {"model", to_json(r.model)},
       {"architecture", {{"summary", describe(r.model)}, {"parameters", parameter_count(r.model)},
-                        {"input", {1, 1, r.spec.height, r.spec.width}},
-                        {"feature_map", feature_map_size(r.model, r.spec.width)}}},
-      {"validation", to_json(r.validation)},
+                        {"input", {1, 1, r.spec.height, r.spec.width}}, {"feature_map", feature_map_size(r.model, r.spec.width)}}},
+      {"validation_scope", kValidationScope},
+      {"validation", validation},
+      {"validation_stressed", stressed},
+      {"evaluations", json::array()},
       {"data",
        {{"source", "Kermany, Zhang, Goldbaum (2018), Labeled Optical Coherence Tomography (OCT) and Chest X-Ray Images "
-                   "for Classification, Mendeley Data v2, doi:10.17632/rscbjbr9sj.2 (Kaggle: Chest X-Ray Images (Pneumonia))"},
-        {"licence", "CC BY 4.0"},
+                   "for Classification, Mendeley Data v2, doi:10.17632/rscbjbr9sj.2 (Kaggle: Chest X-Ray Images (Pneumonia)), "
+                   "when trained on that data set (the folder name below says which folder was used)"},
+        {"licence", "CC BY 4.0 (Kermany et al.), when trained on that data set"},
         {"folder", r.data_root_name},
-        {"split", "validation carved from the official train split, stratified by class, grouped by patient"},
+        {"split", "validation carved from the train split, stratified by class, grouped by patient"},
         {"train", {{"NORMAL", r.train_counts.first}, {"PNEUMONIA", r.train_counts.second}}},
         {"validation", {{"NORMAL", r.val_counts.first}, {"PNEUMONIA", r.val_counts.second}}},
         {"skipped_files", r.skipped_files}}},
       {"training",
-       {{"command", "xray train --data DIR --out MODEL_DIR --epochs " + std::to_string(o.epochs) + " --image-size " +
-                        std::to_string(o.image_size) + " --batch " + std::to_string(o.batch) + " --seed " + std::to_string(o.seed) +
-                        " --val-fraction " + nlohmann::json(o.val_fraction).dump()},
-        {"epochs", o.epochs}, {"epochs_run", r.epochs_run}, {"best_epoch", r.best_epoch}, {"batch", o.batch},
+       {{"command", r.command},
+        {"epochs", o.epochs}, {"epochs_run", r.epochs_run}, {"batch", o.batch},
         {"seed", o.seed}, {"val_fraction", o.val_fraction}, {"optimizer", "AdamW"}, {"learning_rate", o.learning_rate},
         {"weight_decay", o.weight_decay}, {"schedule", "linear warm-up for 1 epoch, then cosine decay to 2%"},
-        {"loss", "binary cross-entropy with logits, PNEUMONIA weighted by NORMAL/PNEUMONIA count"},
-        {"augmentation", o.augment ? "rotation +-7 deg, shift +-6%, zoom +-10%, brightness +-0.08, contrast +-15%; no flips"
-                                   : "none"},
-        {"early_stopping", "validation ROC AUC, patience " + std::to_string(o.patience)},
+        {"loss", "binary cross-entropy with logits, PNEUMONIA weighted by NORMAL/PNEUMONIA count" +
+                     (o.label_smoothing > 0 ? ", label smoothing " + json(o.label_smoothing).dump() : std::string())},
+        {"augmentation", o.augment == "none" ? "none" : o.augment + ": " + r.augmentation},
+        {"weights", "exponential moving average of the weights (decay " + json(o.ema_decay).dump() +
+                        ") at the end of the schedule; no epoch is picked on validation"},
         {"device", r.device}, {"train_seconds", r.train_seconds}, {"history", r.history}}},
-      {"versions", {{"xray", "0.1.0"}, {"libtorch", r.torch_version}, {"compiler", __VERSION__}}},
-      {"files", {{"model.pt", {{"sha256", *weights_sha}}}}},
+      {"versions", {{"xray", "0.2.0"}, {"libtorch", r.torch_version}, {"compiler", __VERSION__}}},
       {"created", utc_now()},
   };
+}
+
+Expected<bool> write_model_card(const std::string& model_dir, json card) {
+  const std::filesystem::path dir(model_dir);
+  auto weights_sha = sha256_file_hex((dir / "model.pt").string());
+  if (!weights_sha) return weights_sha.error();
+  card["files"] = {{"model.pt", {{"sha256", *weights_sha}}}};
   const std::string text = card.dump(2) + "\n";
-  return write_file_atomic((std::filesystem::path(dir) / "model.json").string(), text.data(), text.size());
+  return write_file_atomic((dir / "model.json").string(), text.data(), text.size());
+}
+
+json evaluation_entry(const std::string& data_name, const std::string& split, const BinaryMetrics& m, std::int64_t ood, double ece) {
+  json metrics = to_json(m);
+  metrics["expected_calibration_error"] = number(ece);
+  return {{"data", data_name}, {"split", split},       {"count", m.count}, {"date", utc_now()},
+          {"threshold", m.threshold}, {"metrics", metrics}, {"out_of_distribution", ood}};
 }
 
 }  // namespace xray

@@ -1,6 +1,8 @@
 // model.json, the model card: everything a consumer needs to use the model (layers, the
-// preprocessing spec, labels, threshold) and everything a reader needs to trust it (validation
-// metrics, data provenance with counts, training settings, versions, checksums).
+// preprocessing spec, labels, calibration, threshold, out-of-distribution limit) and everything
+// a reader needs to trust it (validation figures labelled as in-distribution, evaluations on other
+// data kept apart, data provenance with counts, training settings, versions, checksums).
+// read_model_card (classifier.h) reads it; this file writes it.
 #pragma once
 
 #include <cstdint>
@@ -11,18 +13,34 @@
 #include "commands.h"
 #include "metrics.h"
 #include "model_spec.h"
+#include "operating_point.h"
 #include "xray/expected.h"
 #include "xray/preprocess_spec.h"
 
 namespace xray {
 
+constexpr int kCardVersion = 2;
+// What the validation figures are, in the card, the page and the README.
+constexpr const char* kValidationScope =
+    "in-distribution validation (held-out training patients): expect lower on other hospitals' films";
+
 struct TrainingRecord {
   TrainOptions options;
+  std::string command;  // the command line as given, data and output folders replaced by DIR / MODEL_DIR
   PreprocessSpec spec;
   ModelSpec model;
+  std::string augmentation;  // describe(AugmentOptions)
   double threshold = 0.5;
-  BinaryMetrics validation;  // at the threshold, best epoch
-  int best_epoch = 0, epochs_run = 0;
+  ThresholdChoice threshold_choice;  // in calibrated logits
+  PlattScaling calibration;
+  double ece_raw = 0, ece_calibrated = 0;  // on validation, before (weighted-loss sigmoid) and after Platt
+  BinaryMetrics validation;                // at the threshold, final weights
+  BinaryMetrics validation_stressed;       // the same films under the "stress" perturbation
+  std::string stress_description;
+  double ood_limit = 0;
+  std::string ood_rule;
+  std::int64_t ood_validation_flagged = 0, ood_validation_count = 0;
+  int epochs_run = 0;
   nlohmann::json history = nlohmann::json::array();
   std::string device, torch_version;
   double train_seconds = 0;
@@ -31,7 +49,16 @@ struct TrainingRecord {
   std::int64_t skipped_files = 0;
 };
 
-// Writes MODEL_DIR/model.json (atomically) with the sha256 of MODEL_DIR/model.pt.
-Expected<bool> write_model_card(const std::string& model_dir, const TrainingRecord& record);
+nlohmann::json card_from_training(const TrainingRecord& record);
+
+// Writes MODEL_DIR/model.json (atomically) from `card`, with files["model.pt"] set to the sha256
+// of MODEL_DIR/model.pt (any older model.onnx entry is dropped: export adds it back).
+Expected<bool> write_model_card(const std::string& model_dir, nlohmann::json card);
+
+// One `evaluations` entry (xray evaluate --record).
+nlohmann::json evaluation_entry(const std::string& data_name, const std::string& split, const BinaryMetrics& metrics,
+                                std::int64_t out_of_distribution, double ece);
+
+std::string utc_now();
 
 }  // namespace xray

@@ -136,6 +136,29 @@ Expected<ModelSpec> model_spec_from_json(const json& j) {
   return validate(spec);
 }
 
+std::vector<std::size_t> ood_tap_layers(const ModelSpec& spec) {
+  std::vector<std::size_t> taps;
+  const auto& layers = spec.layers;
+  for (std::size_t i = 0; i + 1 < layers.size(); ++i) {
+    if (layers[i].kind == LayerKind::kGlobalAvgPool) break;
+    const LayerKind next = layers[i + 1].kind;
+    if (next == LayerKind::kMaxPool || next == LayerKind::kGlobalAvgPool) taps.push_back(i);
+  }
+  return taps;
+}
+
+std::vector<int> ood_tap_channels(const ModelSpec& spec) {
+  std::vector<int> channels;
+  std::size_t next_tap = 0;
+  const std::vector<std::size_t> taps = ood_tap_layers(spec);
+  int current = spec.input_channels;
+  for (std::size_t i = 0; i < spec.layers.size() && next_tap < taps.size(); ++i) {
+    if (spec.layers[i].kind == LayerKind::kConv) current = spec.layers[i].out;
+    if (i == taps[next_tap]) channels.push_back(current), ++next_tap;
+  }
+  return channels;
+}
+
 int feature_map_size(const ModelSpec& spec, int size) {
   for (const LayerSpec& l : spec.layers) {
     if (l.kind == LayerKind::kConv) size = (size + 2 * l.padding - l.kernel) / l.stride + 1;

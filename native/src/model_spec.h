@@ -58,6 +58,13 @@ Expected<ModelSpec> validate(const ModelSpec& spec);
 nlohmann::json to_json(const ModelSpec& spec);
 Expected<ModelSpec> model_spec_from_json(const nlohmann::json& j);
 
+// Layers whose output feeds the out-of-distribution score: the last layer of every block (the
+// one before each max pool) and the last layer before global average pooling. Each tap's output
+// is averaged over space to C numbers. model.cpp and onnx_writer.cpp both use this list.
+std::vector<std::size_t> ood_tap_layers(const ModelSpec& spec);
+// The channel count of each tap's output, parallel to ood_tap_layers().
+std::vector<int> ood_tap_channels(const ModelSpec& spec);
+
 // The feature map size after the convolutional part for a square input of `input_size`.
 int feature_map_size(const ModelSpec& spec, int input_size);
 // "conv3x3(1->16) bn relu ... gap dropout(0.2) linear(128->1)", and parameter count.

@@ -103,6 +103,9 @@ Expected<std::string> write_onnx(const OnnxExport& m) {
   std::vector<Node> nodes;
   std::vector<Initializer> initializers;
   std::string current = "input", features;
+  const std::vector<std::size_t> taps = ood_tap_layers(m.model);
+  if (!m.ood.empty() && m.ood.size() != taps.size()) return bad("OOD statistics for " + std::to_string(m.ood.size()) + " taps, the layers have " + std::to_string(taps.size()));
+  std::vector<std::string> tap_outputs;  // the graph value after each tapped layer
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const LayerSpec& l = layers[i];
     const LayerWeights& w = m.weights[i];
@@ -171,21 +174,52 @@ Expected<std::string> write_onnx(const OnnxExport& m) {
         break;  // identity at inference
       case LayerKind::kLinear: {
         if (w.weight.size() != static_cast<std::size_t>(l.in) || w.bias.size() != 1) return bad("layer " + id + ": linear weight size");
+        // Platt's a z + b folded in: a (w.x + c) + b = (a w).x + (a c + b).
         std::vector<float> weight = w.weight;
+        for (float& v : weight) v = static_cast<float>(v * m.calibration.a);
+        const std::vector<float> bias = {static_cast<float>(w.bias[0] * m.calibration.a + m.calibration.b)};
         std::int64_t width = l.in;
         if (m.break_gemm_shape_for_tests) weight.push_back(0.0f), ++width;
         initializers.push_back({"classifier.weight", {1, width}, weight});
-        initializers.push_back({"classifier.bias", {1}, w.bias});
+        initializers.push_back({"classifier.bias", {1}, bias});
         nodes.push_back({"Gemm", {current, "classifier.weight", "classifier.bias"}, {"logit"}, {integer("transB", 1)}});
         // The CAM: the same weights as a 1x1 convolution over the last features.
-        initializers.push_back({"cam.weight", {1, l.in, 1, 1}, w.weight});
-        initializers.push_back({"cam.bias", {1}, w.bias});
+        initializers.push_back({"cam.weight", {1, l.in, 1, 1}, std::vector<float>(weight.begin(), weight.begin() + l.in)});
+        initializers.push_back({"cam.bias", {1}, bias});
         nodes.push_back({"Conv", {features, "cam.weight", "cam.bias"}, {"cam"}, {ints("kernel_shape", {1, 1})}});
         break;
       }
     }
+    // A folded batch norm advanced i past itself: the conv's output stands for both layers.
+    for (std::size_t tap : taps) {
+      if (tap == i && l.kind != LayerKind::kGlobalAvgPool) tap_outputs.push_back(current);
+    }
   }
   nodes.push_back({"Sigmoid", {"logit"}, {"probability"}, {}});
+  if (!m.ood.empty()) {
+    if (tap_outputs.size() != taps.size()) return bad("OOD taps not found in the graph");
+    // Per tap: z = (GAP(F) - mean) W, score += z.z (as a MatMul by ones); then the sum over taps.
+    std::vector<std::string> parts;
+    for (std::size_t t = 0; t < taps.size(); ++t) {
+      const OodTap& tap = m.ood[t];
+      const std::int64_t c = tap.channels;
+      if (tap.mean.size() != static_cast<std::size_t>(c) || tap.whitening.size() != static_cast<std::size_t>(c * c)) {
+        return bad("OOD tap " + std::to_string(t) + ": statistics size");
+      }
+      const std::string id = "ood" + std::to_string(t);
+      initializers.push_back({id + ".mean", {1, c}, tap.mean});
+      initializers.push_back({id + ".whitening", {c, c}, tap.whitening});
+      initializers.push_back({id + ".ones", {c, 1}, std::vector<float>(c, 1.0f)});
+      nodes.push_back({"GlobalAveragePool", {tap_outputs[t]}, {id + ".pooled4d"}, {}});
+      nodes.push_back({"Flatten", {id + ".pooled4d"}, {id + ".pooled"}, {integer("axis", 1)}});
+      nodes.push_back({"Sub", {id + ".pooled", id + ".mean"}, {id + ".centred"}, {}});
+      nodes.push_back({"MatMul", {id + ".centred", id + ".whitening"}, {id + ".z"}, {}});
+      nodes.push_back({"Mul", {id + ".z", id + ".z"}, {id + ".z2"}, {}});
+      nodes.push_back({"MatMul", {id + ".z2", id + ".ones"}, {id + ".distance"}, {}});
+      parts.push_back(id + ".distance");
+    }
+    nodes.push_back({"Sum", parts, {"ood_score"}, {}});
+  }
 
   const int h = feature_map_size(m.model, m.input_height), wd = feature_map_size(m.model, m.input_width);
   pb::Writer graph;
@@ -195,13 +229,14 @@ Expected<std::string> write_onnx(const OnnxExport& m) {
   graph.message_field(11, value_info("input", {{-1, "batch"}, {1, ""}, {m.input_height, ""}, {m.input_width, ""}}));
   graph.message_field(12, value_info("probability", {{-1, "batch"}, {1, ""}}));
   graph.message_field(12, value_info("cam", {{-1, "batch"}, {1, ""}, {h, ""}, {wd, ""}}));
+  if (!m.ood.empty()) graph.message_field(12, value_info("ood_score", {{-1, "batch"}, {1, ""}}));
 
   pb::Writer model;
   model.varint_field(1, 8);  // IR version 8
   model.string_field(2, "xray");
   model.string_field(3, m.producer_version);
-  model.string_field(6, "Pediatric chest X-ray classifier: probability = P(PNEUMONIA), cam = class activation map. "
-                        "Research demo, not a medical device.");
+  model.string_field(6, "Pediatric chest X-ray classifier: probability = calibrated P(PNEUMONIA), cam = class activation map, "
+                        "ood_score = out-of-distribution score. Research demo, not a medical device.");
   model.message_field(7, graph);
   pb::Writer opset;
   opset.varint_field(2, 17);

@@ -64,22 +64,31 @@ int run_predict(const PredictOptions& o) {
   CacheOptions cache_options;
   cache_options.show_progress = files.size() >= 200;
   const ImageCache cache = build_image_cache(files, card.preprocess, cache_options);
-  const std::vector<float> probabilities = classifier->predict(cache.pixels.data(), cache.count(), o.batch);
+  const std::vector<Prediction> predictions = classifier->predict(cache.pixels.data(), cache.count(), o.batch);
 
   std::map<std::string, std::string> rows;  // path -> CSV row, in path order
   std::vector<std::string> order = files;
+  std::size_t flagged = 0;
   for (std::size_t i = 0; i < cache.count(); ++i) {
-    const float p = probabilities[i];
-    char text[64];
-    std::snprintf(text, sizeof text, "%.6f", p);
-    rows[files[cache.source[i]]] = std::string(text) + "," + card.labels[p >= card.threshold ? 1 : 0] + ",";
+    const Prediction& p = predictions[i];
+    char text[160];
+    // The label is the classifier's answer; out_of_distribution = 1 says not to trust it. A model
+    // without a gate leaves both OOD columns empty.
+    if (card.has_ood_gate) {
+      std::snprintf(text, sizeof text, "%.6f,%s,%d,%.6g,", p.probability, card.labels[p.probability >= card.threshold ? 1 : 0].c_str(),
+                    p.out_of_distribution ? 1 : 0, p.ood_score);
+    } else {
+      std::snprintf(text, sizeof text, "%.6f,%s,,,", p.probability, card.labels[p.probability >= card.threshold ? 1 : 0].c_str());
+    }
+    flagged += p.out_of_distribution;
+    rows[files[cache.source[i]]] = text;
   }
   for (const auto& f : cache.failed) errors.push_back({f.path, f.reason});
   for (const auto& [path, reason] : errors) {
-    rows[path] = ",," + csv_field(reason);
+    rows[path] = ",,,," + csv_field(reason);
     if (std::find(order.begin(), order.end(), path) == order.end()) order.push_back(path);
   }
-  std::string csv = "path,probability,label,error\n";
+  std::string csv = "path,probability,label,out_of_distribution,ood_score,error\n";
   for (const std::string& path : order) csv += csv_field(path) + "," + rows[path] + "\n";
 
   if (o.csv_path.empty()) {
@@ -87,7 +96,8 @@ int run_predict(const PredictOptions& o) {
   } else if (auto ok = write_text_file(o.csv_path, csv); !ok) {
     return std::fprintf(stderr, "xray predict: %s\n", ok.error().message.c_str()), 1;
   } else {
-    std::fprintf(stderr, "xray predict: %zu files scored, %zu failed; wrote %s\n", cache.count(), errors.size(), o.csv_path.c_str());
+    std::fprintf(stderr, "xray predict: %zu files scored (%zu out of distribution), %zu failed; wrote %s\n", cache.count(), flagged,
+                 errors.size(), o.csv_path.c_str());
   }
   for (const auto& [path, reason] : errors) std::fprintf(stderr, "xray predict: %s: %s\n", path.c_str(), reason.c_str());
   return errors.empty() ? 0 : 1;

@@ -1,5 +1,6 @@
 // node onnx_parity.mjs MANIFEST.json: runs every exported model in ONNX Runtime (onnxruntime-node)
-// and compares with LibTorch's eval outputs: probability within 1e-5, cam within 1e-4 (absolute).
+// and compares with LibTorch's eval outputs: probability within 1e-5, cam within 1e-4 (absolute),
+// ood_score within 1e-4 relative; a model exported without the gate must have no ood_score output.
 // The deliberately broken model (wrong Gemm shape) must be refused. Prints the largest differences.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -12,10 +13,11 @@ const ort = require('onnxruntime-node');
 
 const floats = (file) => { const b = readFileSync(file); return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4); };
 const maxDiff = (a, b) => { let m = 0; for (let i = 0; i < a.length; ++i) m = Math.max(m, Math.abs(a[i] - b[i])); return m; };
+const maxRelDiff = (a, b) => { let m = 0; for (let i = 0; i < a.length; ++i) m = Math.max(m, Math.abs(a[i] - b[i]) / Math.max(1e-6, Math.abs(b[i]))); return m; };
 
 const manifest = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 let failures = 0;
-console.log('model                 inputs   max |dp|     max |dcam|   cam shape');
+console.log('model                 inputs   max |dp|     max |dcam|   max rel dood   ood range           cam shape');
 for (const c of manifest.cases) {
   const session = await ort.InferenceSession.create(c.onnx);
   const input = new ort.Tensor('float32', floats(c.input), c.input_shape);
@@ -23,9 +25,21 @@ for (const c of manifest.cases) {
   const dp = maxDiff(out.probability.data, floats(c.probability));
   const dcam = maxDiff(out.cam.data, floats(c.cam));
   const shapeOk = JSON.stringify(out.cam.dims) === JSON.stringify(c.cam_shape) && out.probability.dims.join() === `${c.input_shape[0]},1`;
-  const ok = dp <= 1e-5 && dcam <= 1e-4 && shapeOk;
+  let dood = 0, oodOk, range = '-';
+  if (c.ood_score) {
+    const want = floats(c.ood_score);
+    oodOk = out.ood_score !== undefined && out.ood_score.dims.join() === `${c.input_shape[0]},1`;
+    if (oodOk) {
+      dood = maxRelDiff(out.ood_score.data, want);
+      oodOk = dood <= 1e-4;
+      range = `${Math.min(...want).toPrecision(3)}..${Math.max(...want).toPrecision(3)}`;
+    }
+  } else {
+    oodOk = out.ood_score === undefined;  // no statistics, no output
+  }
+  const ok = dp <= 1e-5 && dcam <= 1e-4 && shapeOk && oodOk;
   if (!ok) failures++;
-  console.log(`${c.name.padEnd(22)}${String(c.input_shape[0]).padStart(6)}   ${dp.toExponential(2).padStart(9)}   ${dcam.toExponential(2).padStart(9)}   ${out.cam.dims.join('x')}${ok ? '' : '   FAIL'}${c.sources.length > 1 ? `   (+${c.sources.length - 1} real images)` : ''}`);
+  console.log(`${c.name.padEnd(22)}${String(c.input_shape[0]).padStart(6)}   ${dp.toExponential(2).padStart(9)}   ${dcam.toExponential(2).padStart(9)}   ${c.ood_score ? dood.toExponential(2).padStart(11) : '   (no gate)'}   ${range.padEnd(18)}  ${out.cam.dims.join('x')}${ok ? '' : '   FAIL'}${c.sources.length > 1 ? `   (+${c.sources.length - 1} real images)` : ''}`);
 }
 try {
   const session = await ort.InferenceSession.create(manifest.broken);

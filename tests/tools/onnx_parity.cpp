@@ -2,12 +2,16 @@
 // records LibTorch's own eval outputs for the same inputs, for tests/scripts/onnx_parity.mjs to
 // compare with ONNX Runtime. Batch norm statistics are randomised so folding is really tested.
 // With IMAGE arguments, the last case also runs on those files, preprocessed by the shared library.
+// Every case but the first also carries a Platt calibration and fitted out-of-distribution
+// statistics, so the folded calibration and the ood_score output are compared too; their inputs
+// add synthetic non-X-ray tensors (saturated blocks, stripes), which score far from the fit.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
+#include "inference.h"
 #include "model.h"
 #include "onnx_writer.h"
 #include "xray/file_io.h"
@@ -40,8 +44,27 @@ struct Case {
   std::string name;
   std::vector<int> widths;
   int convs, height, width;
-  bool batch_norm, fold;
+  bool batch_norm, fold, gate;
 };
+
+// OOD statistics fitted on random inputs, so that the score is exercised with real numbers.
+std::vector<xray::OodTap> fit_on_noise(xray::XrayNet& net, int height, int width) {
+  const torch::Tensor fit_input = torch::randn({64, 1, height, width}) * 0.7;
+  const auto features = xray::collect_tap_features(net, 64, 32, [&](std::int64_t b, std::int64_t e) { return fit_input.slice(0, b, e); });
+  const std::vector<int> channels = xray::ood_tap_channels(net->spec());
+  std::vector<xray::OodTap> taps;
+  for (std::size_t t = 0; t < features.size(); ++t) taps.push_back(*xray::fit_ood_tap(features[t], channels[t], static_cast<int>(features.size())));
+  return taps;
+}
+
+// Inputs nothing like the fit: a saturated block image and stripes.
+torch::Tensor synthetic_inputs(int height, int width) {
+  torch::Tensor blocks = torch::full({1, 1, height, width}, -2.0);
+  blocks.slice(2, 0, height / 2).slice(3, 0, width / 2).fill_(3.0);
+  torch::Tensor stripes = torch::zeros({1, 1, height, width});
+  for (int x = 0; x < width; x += 4) stripes.slice(3, x, x + 2).fill_(2.5);
+  return torch::cat({blocks, stripes});
+}
 
 }  // namespace
 
@@ -50,11 +73,11 @@ int main(int argc, char** argv) {
   const std::filesystem::path dir = argv[1];
   std::filesystem::create_directories(dir);
   const Case cases[] = {
-      {"tiny_bn_folded", {8, 16}, 1, 32, 32, true, true},
-      {"deeper_nonsquare", {8, 16, 32}, 2, 40, 56, true, true},
-      {"no_batch_norm", {12, 24}, 1, 64, 64, false, true},
-      {"bn_kept_as_nodes", {8, 16, 32}, 1, 48, 48, true, false},
-      {"recipe_128", {16, 32, 64, 128}, 2, 128, 128, true, true},
+      {"tiny_bn_folded", {8, 16}, 1, 32, 32, true, true, false},
+      {"deeper_nonsquare", {8, 16, 32}, 2, 40, 56, true, true, true},
+      {"no_batch_norm", {12, 24}, 1, 64, 64, false, true, true},
+      {"bn_kept_as_nodes", {8, 16, 32}, 1, 48, 48, true, false, true},
+      {"recipe_128", {16, 32, 64, 96}, 2, 128, 128, true, true, true},
   };
   json manifest = json::array();
   int seed = 1;
@@ -70,6 +93,11 @@ int main(int argc, char** argv) {
     torch::NoGradGuard no_grad;
 
     torch::Tensor input = torch::randn({3, 1, c.height, c.width});
+    const xray::PlattScaling platt = c.gate ? xray::PlattScaling{1.3, -0.4} : xray::PlattScaling{};
+    if (c.gate) {
+      net->set_ood(fit_on_noise(net, c.height, c.width));
+      input = torch::cat({input, synthetic_inputs(c.height, c.width)});
+    }
     std::vector<std::string> sources = {"random"};
     if (c.name == "recipe_128" && argc > 2) {
       xray::PreprocessSpec spec;
@@ -86,11 +114,14 @@ int main(int argc, char** argv) {
       }
       if (!images.empty()) input = torch::cat({input, torch::cat(images)});
     }
-    const torch::Tensor probability = torch::sigmoid(net->forward(input));
-    const torch::Tensor cam = net->cam(input);
+    const auto outputs = net->forward_with_ood(input);
+    const torch::Tensor probability = torch::sigmoid(outputs.logit * platt.a + platt.b);
+    const torch::Tensor cam = net->cam(input) * platt.a + platt.b;
 
     xray::OnnxExport onnx = xray::onnx_export_from(net, c.height, c.width);
     onnx.fold_batch_norm = c.fold;
+    onnx.calibration = platt;
+    if (c.gate) onnx.ood = net->ood();
     onnx.metadata = {{"case", c.name}};
     auto bytes = xray::write_onnx(onnx);
     if (!bytes) return std::fprintf(stderr, "%s: %s\n", c.name.c_str(), bytes.error().message.c_str()), 1;
@@ -99,9 +130,11 @@ int main(int argc, char** argv) {
     write_floats(base + ".input.f32", input);
     write_floats(base + ".probability.f32", probability);
     write_floats(base + ".cam.f32", cam);
+    write_floats(base + ".ood_score.f32", outputs.ood_score);
     manifest.push_back({{"name", c.name}, {"onnx", base + ".onnx"}, {"input", base + ".input.f32"},
                         {"input_shape", input.sizes().vec()}, {"probability", base + ".probability.f32"},
-                        {"cam", base + ".cam.f32"}, {"cam_shape", cam.sizes().vec()}, {"sources", sources}});
+                        {"cam", base + ".cam.f32"}, {"cam_shape", cam.sizes().vec()}, {"sources", sources},
+                        {"ood_score", c.gate ? json(base + ".ood_score.f32") : json(nullptr)}});
     if (c.name == "tiny_bn_folded") {
       onnx.break_gemm_shape_for_tests = true;
       auto broken = xray::write_onnx(onnx);
