@@ -1,12 +1,14 @@
 // On CUDA: bf16 autocast around the forward pass and channels_last memory layout, the two
-// settings TOOLCHAIN.md measured as the big wins on H100/H200 (there is no C++ GradScaler, so
-// bf16, not fp16). Nothing happens on the CPU. The autocast API differs between LibTorch 1.13
-// (this machine) and 2.x (the GPU machine's wheel).
+// settings measured as the big wins on H100/H200 (there is no C++ GradScaler, so bf16, not fp16).
+// Nothing happens on the CPU. The autocast API changed: the device-generic calls exist from
+// LibTorch 2.4; 1.13 (Debian) up to 2.3 have only the CUDA-specific names.
 #pragma once
 
 #include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 #include <torch/version.h>
+
+#define XRAY_DEVICE_GENERIC_AUTOCAST (TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4))
 
 namespace xray {
 
@@ -15,7 +17,7 @@ class CudaAutocast {
  public:
   explicit CudaAutocast(bool enabled) : enabled_(enabled) {
     if (!enabled_) return;
-#if TORCH_VERSION_MAJOR >= 2
+#if XRAY_DEVICE_GENERIC_AUTOCAST
     at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
     at::autocast::set_autocast_enabled(at::kCUDA, true);
 #else
@@ -25,7 +27,7 @@ class CudaAutocast {
   }
   ~CudaAutocast() {
     if (!enabled_) return;
-#if TORCH_VERSION_MAJOR >= 2
+#if XRAY_DEVICE_GENERIC_AUTOCAST
     at::autocast::set_autocast_enabled(at::kCUDA, false);
 #else
     at::autocast::set_enabled(false);

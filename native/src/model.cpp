@@ -134,11 +134,30 @@ void save_weights(torch::nn::Module& module, const std::string& path) {
   std::filesystem::rename(tmp, path);
 }
 
+namespace {
+
+// Module::load, except that the out-of-distribution buffers may be missing: weights written
+// before the gate existed still load (their card has no "ood" entry, so nothing is flagged).
+void load_module(torch::nn::Module& module, torch::serialize::InputArchive& archive) {
+  for (auto& p : module.named_parameters(/*recurse=*/false)) archive.read(p.key(), p.value());
+  for (auto& b : module.named_buffers(/*recurse=*/false)) {
+    if (b.key().rfind("ood_", 0) == 0) archive.try_read(b.key(), b.value(), /*is_buffer=*/true);
+    else archive.read(b.key(), b.value(), /*is_buffer=*/true);
+  }
+  for (const auto& child : module.named_children()) {
+    torch::serialize::InputArchive child_archive;
+    archive.read(child.key(), child_archive);
+    load_module(*child.value(), child_archive);
+  }
+}
+
+}  // namespace
+
 void load_weights(torch::nn::Module& module, const std::string& path, torch::Device device) {
   torch::serialize::InputArchive archive;
   archive.load_from(path, torch::Device(torch::kCPU));
   module.to(torch::kCPU);
-  module.load(archive);
+  load_module(module, archive);
   module.to(device);
 }
 
