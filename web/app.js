@@ -5,7 +5,10 @@ import * as ort from './ort/ort.wasm.min.mjs';
 
 // window.xray: the page's state for scripts and tests. timeline: milliseconds since navigation.
 // analysed: how many dropped files have been handled (result or error), for scripts to wait on.
-const xray = { ready: false, lastResult: null, lastError: null, modelCard: null, timeline: {}, analysed: 0 };
+// oodGate: {output, limit} when the model has an out-of-distribution gate, else null.
+// modelPanel: the lines the model panel draws on the canvas (it has no DOM text).
+const xray = { ready: false, lastResult: null, lastError: null, modelCard: null, timeline: {}, analysed: 0,
+               oodGate: null, modelPanel: [] };
 window.xray = xray;
 const resultRegion = document.getElementById('result');
 let app = null;        // the Emscripten module (xray-app.js)
@@ -23,6 +26,19 @@ function withString(text, use) {
   const ptr = app._malloc(size);
   app.stringToUTF8(text, ptr, size);
   try { return use(ptr); } finally { app._free(ptr); }
+}
+
+// The same rule as the app's format_score (model_info.cpp), so the canvas and #result agree.
+// (printf: %.0f from 1000, %.3g from 1e9, else %.4g).
+function formatScore(value) {
+  if (Number.isNaN(value)) return 'nan';
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  const a = Math.abs(value);
+  const exponential = (digits) => Number(value.toPrecision(digits)).toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+  if (a >= 1e9) return exponential(3);
+  if (a >= 1000) return value.toFixed(0);
+  if (a !== 0 && a < 1e-4) return exponential(4);
+  return String(Number(value.toPrecision(4)));
 }
 
 function setStatus(text, isError = false) {
@@ -97,9 +113,14 @@ async function analyse(name, bytes, droppedAt) {
   const probability = outputs.probability.data[0];
   const cam = outputs.cam.data;
   const [, , camHeight, camWidth] = outputs.cam.dims;
+  // Older models have no gate: no score, never flagged. A missing or NaN score under a gate is
+  // flagged by the app (it cannot vouch for the image).
+  const gate = xray.oodGate;
+  const oodScore = gate ? Number(outputs[gate.output]?.data[0] ?? NaN) : null;
   const camPtr = app._malloc(cam.length * 4);
   app.HEAPF32.set(cam, camPtr / 4);
-  app._xray_show_result(probability, camPtr, camHeight, camWidth, inferenceMs);
+  const flagged = app._xray_show_result(probability, camPtr, camHeight, camWidth, inferenceMs,
+                                        gate ? oodScore : NaN, gate ? gate.limit : NaN) !== 0;
   app._free(camPtr);
 
   const label = app.UTF8ToString(app._xray_model_label(probability >= app._xray_model_threshold() ? 1 : 0));
@@ -107,9 +128,10 @@ async function analyse(name, bytes, droppedAt) {
   const timings = { decode_ms: decodeMs, preprocess_ms: preprocessMs, inference_ms: inferenceMs, total_ms: end - start,
                     read_ms: start - droppedAt, drop_to_result_ms: end - droppedAt };
   xray.timeline.first_result ??= end;
-  xray.lastResult = { file: name, probability, label, timings };
+  xray.lastResult = { file: name, probability, label, timings, outOfDistribution: flagged, oodScore };
   xray.lastError = null;
-  announce(`${label} ${probability.toFixed(4)}`);
+  announce(flagged ? `NOT A CHEST X-RAY (score ${formatScore(oodScore)}, limit ${formatScore(gate.limit)})`
+                   : `${label} ${probability.toFixed(4)}`);
 }
 
 function analyseFile(file) {
@@ -154,6 +176,22 @@ function installInputs() {
   });
 }
 
+// The gate runs when the card gives a limit and model.onnx has the output it names; a card and
+// a graph that disagree are said, not guessed around. Returns a note for the status line.
+function setUpOodGate() {
+  const limit = app._xray_model_ood_limit();
+  const output = app.UTF8ToString(app._xray_model_ood_output());
+  const inOnnx = session.outputNames.includes(output);
+  app._xray_set_ood_in_onnx(inOnnx ? 1 : 0);
+  xray.oodGate = Number.isFinite(limit) && inOnnx ? { output, limit } : null;
+  if (xray.oodGate) return '';
+  if (xray.modelCard.ood) {
+    console.warn(`model.json describes an out-of-distribution gate that cannot run (limit ${limit}, output "${output}" ${inOnnx ? 'present' : 'missing'} in model.onnx)`);
+    return 'The out-of-distribution gate cannot run (see the model panel). ';
+  }
+  return 'No out-of-distribution check in this model. ';
+}
+
 async function main() {
   installInputs();
   // The model (14 MB of ONNX Runtime WASM, the network) and the app load at the same time.
@@ -175,8 +213,10 @@ async function main() {
     if (!withString(modelCardText, (ptr) => app._xray_set_model_card(ptr))) {
       throw new Error('model/model.json is not a usable model card');
     }
+    const gateNote = setUpOodGate();
+    xray.modelPanel = JSON.parse(app.UTF8ToString(app._xray_model_panel()));
     xray.timeline.model_ready = performance.now();
-    setStatus(`Model ready: input ${app._xray_model_width()}x${app._xray_model_height()}, ONNX Runtime Web ${ort.env.versions?.web ?? ''} on ${ort.env.wasm.numThreads} thread(s). Drop an X-ray or use Open.`);
+    setStatus(`Model ready: input ${app._xray_model_width()}x${app._xray_model_height()}, ONNX Runtime Web ${ort.env.versions?.web ?? ''} on ${ort.env.wasm.numThreads} thread(s). ${gateNote}Drop an X-ray or use Open.`);
     xray.ready = true;
   } catch (error) {
     setStatus(`The model could not be loaded: ${error.message}`, true);

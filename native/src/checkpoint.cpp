@@ -43,8 +43,8 @@ TrainingState load_checkpoint(const std::string& path, XrayNet& net, XrayNet& av
   archive.read("model", model_archive);
   archive.read("average", average_archive);
   archive.read("optimizer", optimizer_archive);
-  net->load(model_archive);
-  average->load(average_archive);
+  load_weights(*net, model_archive, /*read_ood=*/false);
+  load_weights(*average, average_archive, /*read_ood=*/false);
   optimizer.load(optimizer_archive);
   torch::Tensor counters, history, fingerprint;
   archive.read("counters", counters);

@@ -10,6 +10,10 @@
 
 namespace xray {
 
+const char* const kMissingGateStatistics =
+    ": holds no out-of-distribution statistics of this network's shape, although model.json has an \"ood\" entry "
+    "(written by another version of xray?); train the model again";
+
 struct Classifier::Impl {
   ModelCard card;
   torch::Device device{torch::kCPU};
@@ -40,12 +44,14 @@ Expected<Classifier> Classifier::load(const std::string& model_dir, const std::s
   impl->card = std::move(*card);
   impl->device = torch::Device(*dev == "cuda" ? torch::kCUDA : torch::kCPU);
   impl->net = XrayNet(impl->card.layers);
+  bool ood_complete = false;
   try {
-    load_weights(*impl->net, weights, impl->device);
+    ood_complete = load_weights(*impl->net, weights, impl->device);
   } catch (const std::exception& e) {
     return Error{ErrorCode::kCorrupt, weights + ": cannot load the weights (" + std::string(e.what()).substr(0, 200) +
                                           "); was it written for the layers in model.json, by this version of xray?"};
   }
+  if (impl->card.has_ood_gate && !ood_complete) return Error{ErrorCode::kCorrupt, weights + kMissingGateStatistics};
   impl->net->eval();
   impl->lut = lut_tensor(normalization_table(impl->card.preprocess), impl->device);
   Classifier c;

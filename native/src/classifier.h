@@ -54,6 +54,9 @@ class Classifier {
   std::shared_ptr<Impl> impl_;
 };
 
+// The end of the message for weights without the statistics their card's gate needs.
+extern const char* const kMissingGateStatistics;
+
 // "cpu" or "cuda" for auto | cpu | cuda; an error when cuda is asked for and absent.
 Expected<std::string> resolve_device(const std::string& requested);
 

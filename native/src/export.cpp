@@ -55,11 +55,13 @@ Expected<std::string> export_model_onnx(const ExportOptions& o) {
   if (!card) return card.error();
   const std::string weights = (fs::path(o.model_dir) / "model.pt").string();
   XrayNet net(card->layers);
+  bool ood_complete = false;
   try {
-    load_weights(*net, weights, torch::kCPU);
+    ood_complete = load_weights(*net, weights, torch::kCPU);
   } catch (const std::exception& e) {
     return Error{ErrorCode::kCorrupt, weights + ": cannot load the weights (" + std::string(e.what()).substr(0, 160) + ")"};
   }
+  if (card->has_ood_gate && !ood_complete) return Error{ErrorCode::kCorrupt, weights + kMissingGateStatistics};
   net->eval();
   OnnxExport onnx = onnx_export_from(net, card->preprocess.height, card->preprocess.width);
   onnx.fold_batch_norm = o.fold_batch_norm;

@@ -42,10 +42,10 @@ XrayNetImpl::XrayNetImpl(const ModelSpec& spec) : spec_(spec), taps_(ood_tap_lay
     }
   }
   // Until set_ood() fills them: mean 0 and W = 0, so the score is 0 (the card says there is no gate).
-  const std::vector<int> channels = ood_tap_channels(spec);
-  for (std::size_t t = 0; t < channels.size(); ++t) {
-    ood_mean_.push_back(register_buffer("ood_mean_" + std::to_string(t), torch::zeros({channels[t]})));
-    ood_whitening_.push_back(register_buffer("ood_whitening_" + std::to_string(t), torch::zeros({channels[t], channels[t]})));
+  const std::vector<int> dims = ood_tap_dims(spec);
+  for (std::size_t t = 0; t < dims.size(); ++t) {
+    ood_mean_.push_back(register_buffer("ood_mean_" + std::to_string(t), torch::zeros({dims[t]})));
+    ood_whitening_.push_back(register_buffer("ood_whitening_" + std::to_string(t), torch::zeros({dims[t], dims[t]})));
   }
 }
 
@@ -67,7 +67,11 @@ std::vector<torch::Tensor> XrayNetImpl::tap_features(const torch::Tensor& x, tor
   std::size_t i = 0, next_tap = 0;
   for (auto& layer : *body) {
     h = layer.forward(h);
-    if (next_tap < taps_.size() && i == taps_[next_tap]) pooled.push_back(h.mean({2, 3})), ++next_tap;
+    if (next_tap < taps_.size() && i == taps_[next_tap]) {
+      const bool second_moment = h.size(1) <= kOodSecondMomentWidth;
+      pooled.push_back(second_moment ? torch::cat({h.mean({2, 3}), (h * h).mean({2, 3})}, 1) : h.mean({2, 3}));
+      ++next_tap;
+    }
     ++i;
   }
   if (logit) *logit = head->forward(h.mean({2, 3}));
@@ -77,12 +81,13 @@ std::vector<torch::Tensor> XrayNetImpl::tap_features(const torch::Tensor& x, tor
 XrayNetImpl::Outputs XrayNetImpl::forward_with_ood(const torch::Tensor& x) {
   Outputs out;
   const std::vector<torch::Tensor> pooled = tap_features(x, &out.logit);
-  // The ONNX graph computes the same: Sub, MatMul, Mul, MatMul by ones, Sum (onnx_writer.cpp).
-  out.ood_score = torch::zeros_like(out.logit);
+  // The ONNX graph computes the same: Sub, MatMul, Mul, MatMul by ones, Max (onnx_writer.cpp).
+  std::vector<torch::Tensor> distances;
   for (std::size_t t = 0; t < pooled.size(); ++t) {
     const torch::Tensor z = (pooled[t] - ood_mean_[t]).matmul(ood_whitening_[t]);
-    out.ood_score = out.ood_score + (z * z).sum(1, /*keepdim=*/true);
+    distances.push_back((z * z).sum(1, /*keepdim=*/true));
   }
+  out.ood_score = distances.empty() ? torch::zeros_like(out.logit) : std::get<0>(torch::cat(distances, 1).max(1, /*keepdim=*/true));
   return out;
 }
 
@@ -136,29 +141,42 @@ void save_weights(torch::nn::Module& module, const std::string& path) {
 
 namespace {
 
-// Module::load, except that the out-of-distribution buffers may be missing: weights written
-// before the gate existed still load (their card has no "ood" entry, so nothing is flagged).
-void load_module(torch::nn::Module& module, torch::serialize::InputArchive& archive) {
+}  // namespace
+
+bool load_weights(torch::nn::Module& module, torch::serialize::InputArchive& archive, bool read_ood) {
+  bool ood_complete = true;
+  // Module::load, except for the out-of-distribution buffers: they may be missing (weights written
+  // before the gate existed still load; their card has no "ood" entry, so nothing is flagged),
+  // and a checkpoint skips them (the end of training fits them again).
   for (auto& p : module.named_parameters(/*recurse=*/false)) archive.read(p.key(), p.value());
   for (auto& b : module.named_buffers(/*recurse=*/false)) {
-    if (b.key().rfind("ood_", 0) == 0) archive.try_read(b.key(), b.value(), /*is_buffer=*/true);
-    else archive.read(b.key(), b.value(), /*is_buffer=*/true);
+    if (b.key().rfind("ood_", 0) != 0) {
+      archive.read(b.key(), b.value(), /*is_buffer=*/true);
+    } else if (read_ood) {
+      torch::Tensor stored;
+      if (archive.try_read(b.key(), stored, /*is_buffer=*/true) && stored.sizes() == b.value().sizes()) {
+        torch::NoGradGuard no_grad;
+        b.value().copy_(stored);
+      } else {
+        ood_complete = false;
+      }
+    }
   }
   for (const auto& child : module.named_children()) {
     torch::serialize::InputArchive child_archive;
     archive.read(child.key(), child_archive);
-    load_module(*child.value(), child_archive);
+    ood_complete = load_weights(*child.value(), child_archive, read_ood) && ood_complete;
   }
+  return ood_complete;
 }
 
-}  // namespace
-
-void load_weights(torch::nn::Module& module, const std::string& path, torch::Device device) {
+bool load_weights(torch::nn::Module& module, const std::string& path, torch::Device device) {
   torch::serialize::InputArchive archive;
   archive.load_from(path, torch::Device(torch::kCPU));
   module.to(torch::kCPU);
-  load_module(module, archive);
+  const bool ood_complete = load_weights(module, archive, /*read_ood=*/true);
   module.to(device);
+  return ood_complete;
 }
 
 }  // namespace xray

@@ -51,7 +51,11 @@ TORCH_MODULE(XrayNet);
 void save_weights(torch::nn::Module& module, const std::string& path);
 void save_weights(torch::nn::Module& module, torch::serialize::OutputArchive& archive);
 // Loads onto the CPU (whatever device the file was written from), then moves to `device`.
-void load_weights(torch::nn::Module& module, const std::string& path, torch::Device device);
+// Returns false when the file holds no out-of-distribution statistics of this network's shape
+// (weights from before the gate existed): callers whose card promises a gate must refuse them.
+bool load_weights(torch::nn::Module& module, const std::string& path, torch::Device device);
+// From an archive already read; read_ood = false leaves the OOD statistics as they are.
+bool load_weights(torch::nn::Module& module, torch::serialize::InputArchive& archive, bool read_ood);
 
 struct OnnxExport;
 // The trained weights in the layer order of the spec, for the ONNX writer (export.cpp).

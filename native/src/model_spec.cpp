@@ -159,6 +159,12 @@ std::vector<int> ood_tap_channels(const ModelSpec& spec) {
   return channels;
 }
 
+std::vector<int> ood_tap_dims(const ModelSpec& spec) {
+  std::vector<int> dims = ood_tap_channels(spec);
+  for (int& d : dims) d = d <= kOodSecondMomentWidth ? 2 * d : d;
+  return dims;
+}
+
 int feature_map_size(const ModelSpec& spec, int size) {
   for (const LayerSpec& l : spec.layers) {
     if (l.kind == LayerKind::kConv) size = (size + 2 * l.padding - l.kernel) / l.stride + 1;

@@ -60,10 +60,16 @@ Expected<ModelSpec> model_spec_from_json(const nlohmann::json& j);
 
 // Layers whose output feeds the out-of-distribution score: the last layer of every block (the
 // one before each max pool) and the last layer before global average pooling. Each tap's output
-// is averaged over space to C numbers. model.cpp and onnx_writer.cpp both use this list.
+// is averaged over space to C numbers; narrow taps (C <= kOodSecondMomentWidth) also give the
+// spatial mean of the squares, C more numbers: the early layers see texture and contrast, where
+// photographs, documents and flat graphics differ most from films, and their covariance is small.
+// model.cpp and onnx_writer.cpp both use these lists.
+constexpr int kOodSecondMomentWidth = 32;
 std::vector<std::size_t> ood_tap_layers(const ModelSpec& spec);
 // The channel count of each tap's output, parallel to ood_tap_layers().
 std::vector<int> ood_tap_channels(const ModelSpec& spec);
+// The feature count of each tap: C, or 2C with the second moment.
+std::vector<int> ood_tap_dims(const ModelSpec& spec);
 
 // The feature map size after the convolutional part for a square input of `input_size`.
 int feature_map_size(const ModelSpec& spec, int input_size);

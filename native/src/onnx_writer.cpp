@@ -198,27 +198,36 @@ Expected<std::string> write_onnx(const OnnxExport& m) {
   nodes.push_back({"Sigmoid", {"logit"}, {"probability"}, {}});
   if (!m.ood.empty()) {
     if (tap_outputs.size() != taps.size()) return bad("OOD taps not found in the graph");
-    // Per tap: z = (GAP(F) - mean) W, score += z.z (as a MatMul by ones); then the sum over taps.
+    // Per tap: z = (pooled F - mean) W, distance = z.z (as a MatMul by ones); the score is the largest.
     std::vector<std::string> parts;
+    const std::vector<int> channels = ood_tap_channels(m.model), dims = ood_tap_dims(m.model);
     for (std::size_t t = 0; t < taps.size(); ++t) {
       const OodTap& tap = m.ood[t];
       const std::int64_t c = tap.channels;
-      if (tap.mean.size() != static_cast<std::size_t>(c) || tap.whitening.size() != static_cast<std::size_t>(c * c)) {
+      if (c != dims[t] || tap.mean.size() != static_cast<std::size_t>(c) || tap.whitening.size() != static_cast<std::size_t>(c * c)) {
         return bad("OOD tap " + std::to_string(t) + ": statistics size");
       }
       const std::string id = "ood" + std::to_string(t);
       initializers.push_back({id + ".mean", {1, c}, tap.mean});
       initializers.push_back({id + ".whitening", {c, c}, tap.whitening});
       initializers.push_back({id + ".ones", {c, 1}, std::vector<float>(c, 1.0f)});
-      nodes.push_back({"GlobalAveragePool", {tap_outputs[t]}, {id + ".pooled4d"}, {}});
-      nodes.push_back({"Flatten", {id + ".pooled4d"}, {id + ".pooled"}, {integer("axis", 1)}});
+      nodes.push_back({"GlobalAveragePool", {tap_outputs[t]}, {id + ".mean4d"}, {}});
+      nodes.push_back({"Flatten", {id + ".mean4d"}, {id + ".mean_features"}, {integer("axis", 1)}});
+      if (c == 2 * channels[t]) {  // second moment too: the spatial mean of the squares (model_spec.h)
+        nodes.push_back({"Mul", {tap_outputs[t], tap_outputs[t]}, {id + ".squared"}, {}});
+        nodes.push_back({"GlobalAveragePool", {id + ".squared"}, {id + ".meansq4d"}, {}});
+        nodes.push_back({"Flatten", {id + ".meansq4d"}, {id + ".meansq_features"}, {integer("axis", 1)}});
+        nodes.push_back({"Concat", {id + ".mean_features", id + ".meansq_features"}, {id + ".pooled"}, {integer("axis", 1)}});
+      } else {
+        nodes.push_back({"Identity", {id + ".mean_features"}, {id + ".pooled"}, {}});
+      }
       nodes.push_back({"Sub", {id + ".pooled", id + ".mean"}, {id + ".centred"}, {}});
       nodes.push_back({"MatMul", {id + ".centred", id + ".whitening"}, {id + ".z"}, {}});
       nodes.push_back({"Mul", {id + ".z", id + ".z"}, {id + ".z2"}, {}});
       nodes.push_back({"MatMul", {id + ".z2", id + ".ones"}, {id + ".distance"}, {}});
       parts.push_back(id + ".distance");
     }
-    nodes.push_back({"Sum", parts, {"ood_score"}, {}});
+    nodes.push_back({"Max", parts, {"ood_score"}, {}});
   }
 
   const int h = feature_map_size(m.model, m.input_height), wd = feature_map_size(m.model, m.input_width);

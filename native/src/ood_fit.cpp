@@ -7,7 +7,7 @@
 
 namespace xray {
 
-Expected<OodTap> fit_ood_tap(const std::vector<double>& features, int channels, int taps_total) {
+Expected<OodTap> fit_ood_tap(const std::vector<double>& features, int channels) {
   const std::size_t c = static_cast<std::size_t>(channels);
   if (channels < 1 || features.size() % c != 0) return Error{ErrorCode::kInvalidSpec, "OOD fit: features are not rows of the tap width"};
   const std::size_t n = features.size() / c;
@@ -55,7 +55,7 @@ Expected<OodTap> fit_ood_tap(const std::vector<double>& features, int channels, 
       inverse[i * c + col] = sum / l[i * c + i];
     }
   }
-  const double scale = 1.0 / std::sqrt(static_cast<double>(c) * std::max(1, taps_total));
+  const double scale = 1.0 / std::sqrt(static_cast<double>(c));
   OodTap tap;
   tap.channels = channels;
   tap.mean.assign(mean.begin(), mean.end());
@@ -63,6 +63,22 @@ Expected<OodTap> fit_ood_tap(const std::vector<double>& features, int channels, 
   for (std::size_t i = 0; i < c; ++i)
     for (std::size_t j = 0; j < c; ++j) tap.whitening[i * c + j] = static_cast<float>(inverse[j * c + i] * scale);
   return tap;
+}
+
+double ood_distance(const OodTap& tap, const double* f) {
+  const std::size_t c = static_cast<std::size_t>(tap.channels);
+  double sum = 0;
+  for (std::size_t j = 0; j < c; ++j) {
+    double z = 0;
+    for (std::size_t i = 0; i < c; ++i) z += (f[i] - tap.mean[i]) * tap.whitening[i * c + j];
+    sum += z * z;
+  }
+  return sum;
+}
+
+void rescale_ood_tap(OodTap& tap, double by) {
+  const double factor = 1.0 / std::sqrt(by);
+  for (float& w : tap.whitening) w = static_cast<float>(w * factor);
 }
 
 double quantile_of(std::vector<float> values, double q) {

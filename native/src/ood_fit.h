@@ -1,9 +1,12 @@
 // The out-of-distribution gate's statistics: at each tap of the network (model_spec.h,
-// ood_tap_layers) the spatially averaged features of the training films are summarised by their
-// mean and a shrunk covariance. A film's score is the mean over taps of its squared Mahalanobis
-// distance divided by the tap's width, so a typical training film scores about 1 and a score of
-// 10 is ten times as far, whatever the widths. No LibTorch: the network applies these numbers
-// (model.cpp) and the ONNX graph holds them (onnx_writer.cpp).
+// ood_tap_layers) the spatially pooled features of the training films are summarised by their
+// mean and a shrunk covariance. A tap's distance is the squared Mahalanobis distance divided by
+// the tap's width and by the 99th percentile of that value over the validation films, so 1 means
+// "as far as the farthest 1% of validation films" at every depth. A film's score is the largest
+// of its taps' distances: an image may look ordinary to the deep layers and still be nothing like
+// a film to the early ones (texture, contrast), and a mean over taps would water that down.
+// No LibTorch: the network applies these numbers (model.cpp), the ONNX graph holds them
+// (onnx_writer.cpp).
 #pragma once
 
 #include <string>
@@ -24,9 +27,14 @@ struct OodTap {
 // scanner look like a different world.
 constexpr double kOodShrinkage = 0.1;
 
-// features: one row of `channels` values per training film. taps_total: how many taps share the
-// score (each tap's W is scaled by 1 / sqrt(channels * taps_total)).
-Expected<OodTap> fit_ood_tap(const std::vector<double>& features, int channels, int taps_total);
+// features: one row of `channels` values per training film. W is scaled by 1 / sqrt(channels).
+Expected<OodTap> fit_ood_tap(const std::vector<double>& features, int channels);
+// |(f - mean) W|^2 for one film's features (channels values).
+double ood_distance(const OodTap& tap, const double* features);
+// Divides the tap's distances by `by` (W scaled by 1 / sqrt(by)).
+void rescale_ood_tap(OodTap& tap, double by);
+// The percentile used to put the taps on one scale (see above).
+constexpr double kOodTapQuantile = 0.99;
 
 // The limit rule: `factor` times the `quantile` (0..1) of the validation films' scores. The
 // margin allows for films from other scanners, which are still chest X-rays.

@@ -99,7 +99,7 @@ TEST(OodFit, MahalanobisByHandWithShrinkage) {
   // s = 0.1: diag(0.9 * 2/3 + 0.1 * 10/6, 0.9 * 8/3 + 0.1 * 10/6). For f = (1, 1), one tap of
   // width 2: score = (1 / 0.76667 + 1 / 2.56667) / 2.
   ASSERT_DOUBLE_EQ(kOodShrinkage, 0.1);
-  const auto tap = fit_ood_tap({1, 0, -1, 0, 0, 2, 0, -2}, 2, 1);
+  const auto tap = fit_ood_tap({1, 0, -1, 0, 0, 2, 0, -2}, 2);
   ASSERT_TRUE(tap.ok());
   const double f[2] = {1, 1};
   double score = 0;
@@ -110,6 +110,10 @@ TEST(OodFit, MahalanobisByHandWithShrinkage) {
   }
   const double d0 = 0.9 * 2 / 3 + 0.1 * 10.0 / 6, d1 = 0.9 * 8 / 3 + 0.1 * 10.0 / 6;
   EXPECT_NEAR(score, (1 / d0 + 1 / d1) / 2, 1e-6);
+  EXPECT_NEAR(ood_distance(*tap, f), score, 1e-9);
+  auto scaled = *tap;
+  rescale_ood_tap(scaled, 4.0);
+  EXPECT_NEAR(ood_distance(scaled, f), score / 4, 1e-6);
 }
 
 TEST(OodFit, CorrelatedFeaturesAreWhitened) {
@@ -122,7 +126,7 @@ TEST(OodFit, CorrelatedFeaturesAreWhitened) {
     const double t = n(rng);
     rows.insert(rows.end(), {t + 0.05 * n(rng), t + 0.05 * n(rng), t + 0.05 * n(rng)});
   }
-  const auto tap = fit_ood_tap(rows, 3, 1);
+  const auto tap = fit_ood_tap(rows, 3);
   ASSERT_TRUE(tap.ok());
   auto score = [&](const std::vector<double>& f) {
     double s = 0;
@@ -135,8 +139,8 @@ TEST(OodFit, CorrelatedFeaturesAreWhitened) {
   };
   const double along = score({1.5, 1.5, 1.5}), across = score({1.5 * 1.732, -1.5 * 1.732, 0});
   EXPECT_GT(across, 5 * along);
-  EXPECT_FALSE(fit_ood_tap({1, 2, 3}, 2, 1).ok());  // not rows of 2
-  EXPECT_FALSE(fit_ood_tap({1, 2}, 2, 1).ok());     // one film only
+  EXPECT_FALSE(fit_ood_tap({1, 2, 3}, 2).ok());  // not rows of 2
+  EXPECT_FALSE(fit_ood_tap({1, 2}, 2).ok());     // one film only
 }
 
 TEST(OodFit, QuantileAndLimitRule) {
@@ -156,6 +160,9 @@ TEST(OodTaps, LastLayerOfEveryBlock) {
   const ModelSpec spec = make_cnn(o);
   EXPECT_EQ(ood_tap_layers(spec), (std::vector<std::size_t>{2, 6}));
   EXPECT_EQ(ood_tap_channels(spec), (std::vector<int>{8, 16}));
+  EXPECT_EQ(ood_tap_dims(spec), (std::vector<int>{16, 32}));  // narrow taps add the second moment
+  o.widths = {16, 32, 64};
+  EXPECT_EQ(ood_tap_dims(make_cnn(o)), (std::vector<int>{32, 64, 64}));
 }
 
 }  // namespace

@@ -47,13 +47,22 @@ struct Case {
   bool batch_norm, fold, gate;
 };
 
-// OOD statistics fitted on random inputs, so that the score is exercised with real numbers.
-std::vector<xray::OodTap> fit_on_noise(xray::XrayNet& net, int height, int width) {
-  const torch::Tensor fit_input = torch::randn({64, 1, height, width}) * 0.7;
-  const auto features = xray::collect_tap_features(net, 64, 32, [&](std::int64_t b, std::int64_t e) { return fit_input.slice(0, b, e); });
-  const std::vector<int> channels = xray::ood_tap_channels(net->spec());
+// OOD statistics fitted on random inputs (and the real images, when there are some), so that the
+// score is exercised with real numbers: near the fit for those, far for the synthetic inputs.
+std::vector<xray::OodTap> fit_on(xray::XrayNet& net, int height, int width, const torch::Tensor& real) {
+  torch::Tensor fit_input = torch::randn({64, 1, height, width}) * 0.7;
+  if (real.defined()) fit_input = torch::cat({fit_input, real});
+  const auto features = xray::collect_tap_features(net, fit_input.size(0), 32, [&](std::int64_t b, std::int64_t e) { return fit_input.slice(0, b, e); });
+  const std::vector<int> channels = xray::ood_tap_dims(net->spec());
   std::vector<xray::OodTap> taps;
-  for (std::size_t t = 0; t < features.size(); ++t) taps.push_back(*xray::fit_ood_tap(features[t], channels[t], static_cast<int>(features.size())));
+  for (std::size_t t = 0; t < features.size(); ++t) {
+    xray::OodTap tap = *xray::fit_ood_tap(features[t], channels[t]);
+    // As the trainer does: 1 = the 99th percentile of the fit's own distances.
+    std::vector<float> distances;
+    for (std::size_t i = 0; i < features[t].size(); i += channels[t]) distances.push_back(static_cast<float>(xray::ood_distance(tap, &features[t][i])));
+    xray::rescale_ood_tap(tap, xray::quantile_of(distances, xray::kOodTapQuantile));
+    taps.push_back(std::move(tap));
+  }
   return taps;
 }
 
@@ -94,10 +103,7 @@ int main(int argc, char** argv) {
 
     torch::Tensor input = torch::randn({3, 1, c.height, c.width});
     const xray::PlattScaling platt = c.gate ? xray::PlattScaling{1.3, -0.4} : xray::PlattScaling{};
-    if (c.gate) {
-      net->set_ood(fit_on_noise(net, c.height, c.width));
-      input = torch::cat({input, synthetic_inputs(c.height, c.width)});
-    }
+    torch::Tensor real;
     std::vector<std::string> sources = {"random"};
     if (c.name == "recipe_128" && argc > 2) {
       xray::PreprocessSpec spec;
@@ -112,7 +118,11 @@ int main(int argc, char** argv) {
         images.push_back(torch::from_blob(tensor->data.data(), {1, 1, c.height, c.width}, torch::kFloat32).clone());
         sources.push_back(std::filesystem::path(argv[i]).filename().string());
       }
-      if (!images.empty()) input = torch::cat({input, torch::cat(images)});
+      if (!images.empty()) real = torch::cat(images), input = torch::cat({input, real});
+    }
+    if (c.gate) {
+      net->set_ood(fit_on(net, c.height, c.width, real));
+      input = torch::cat({input, synthetic_inputs(c.height, c.width)});
     }
     const auto outputs = net->forward_with_ood(input);
     const torch::Tensor probability = torch::sigmoid(outputs.logit * platt.a + platt.b);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <deque>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ struct Result {
   float probability = 0;
   std::string label;
   double decode_ms = 0, preprocess_ms = 0, inference_ms = 0;
+  // Out-of-distribution gate: NaN when the model has none.
+  double ood_score = std::numeric_limits<double>::quiet_NaN();
+  double ood_limit = std::numeric_limits<double>::quiet_NaN();
+  bool out_of_distribution = false;
+  bool show_anyway = false;  // per file: each flagged file starts with the answer hidden
 };
 
 struct AppState {

@@ -3,6 +3,7 @@
 #include <emscripten/emscripten.h>
 
 #include <chrono>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,25 @@ EMSCRIPTEN_KEEPALIVE int xray_model_width() { return state().model.spec.width; }
 EMSCRIPTEN_KEEPALIVE int xray_model_height() { return state().model.spec.height; }
 EMSCRIPTEN_KEEPALIVE double xray_model_threshold() { return state().model.threshold; }
 EMSCRIPTEN_KEEPALIVE const char* xray_model_label(int positive) { return state().model.labels[positive ? 1 : 0].c_str(); }
+// The gate's limit (NaN when the card has no usable one) and the ONNX output that carries the score.
+EMSCRIPTEN_KEEPALIVE double xray_model_ood_limit() { return state().model.ood.usable ? state().model.ood.limit : std::nan(""); }
+EMSCRIPTEN_KEEPALIVE const char* xray_model_ood_output() { return state().model.ood.output.c_str(); }
+
+// The page tells whether model.onnx has the gate's output, so the panel does not claim a gate
+// that cannot run.
+EMSCRIPTEN_KEEPALIVE void xray_set_ood_in_onnx(int present) {
+  state().model.ood.in_onnx = present != 0;
+  xray::app::build_panel(state().model);
+  xray::app::request_frames();
+}
+
+// The model panel's lines as a JSON array of strings (window.xray.modelPanel): the canvas has no
+// DOM text, and scripts and tests should read what is drawn.
+EMSCRIPTEN_KEEPALIVE const char* xray_model_panel() {
+  static std::string json;
+  json = xray::app::panel_json(state().model);
+  return json.c_str();
+}
 
 EMSCRIPTEN_KEEPALIVE void xray_set_status(const char* text, int is_error) {
   xray::app::request_frames();
@@ -102,10 +122,17 @@ EMSCRIPTEN_KEEPALIVE double xray_decode_ms() { return g_decode_ms; }
 EMSCRIPTEN_KEEPALIVE double xray_preprocess_ms() { return g_preprocess_ms; }
 EMSCRIPTEN_KEEPALIVE int xray_tensor_size() { return static_cast<int>(g_tensor.size()); }
 
-EMSCRIPTEN_KEEPALIVE void xray_show_result(float probability, const float* cam, int cam_height, int cam_width, double inference_ms) {
+// ood_score and ood_limit are NaN when the model has no gate. Returns 1 when the file is flagged
+// as out of distribution: score above the limit, or no usable score although there is a gate.
+EMSCRIPTEN_KEEPALIVE int xray_show_result(float probability, const float* cam, int cam_height, int cam_width, double inference_ms,
+                                          double ood_score, double ood_limit) {
   auto& s = state();
   xray::app::request_frames();
   s.result.valid = true;
+  s.result.ood_score = ood_score;
+  s.result.ood_limit = ood_limit;
+  s.result.out_of_distribution = !std::isnan(ood_limit) && !(ood_score <= ood_limit);
+  s.result.show_anyway = false;
   s.result.probability = probability;
   s.result.label = s.model.labels[probability >= s.model.threshold ? 1 : 0];
   s.result.decode_ms = g_decode_ms;
@@ -114,6 +141,7 @@ EMSCRIPTEN_KEEPALIVE void xray_show_result(float probability, const float* cam, 
   if (cam && cam_height > 0 && cam_width > 0) {
     xray::app::upload_heatmap(s.heatmap, std::vector<float>(cam, cam + cam_height * cam_width), cam_width, cam_height);
   }
+  return s.result.out_of_distribution ? 1 : 0;
 }
 
 EMSCRIPTEN_KEEPALIVE void xray_report_error(const char* message) {

@@ -3,6 +3,7 @@
 #include <emscripten/emscripten.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace xray::app {
@@ -61,7 +62,9 @@ void draw_image(AppState& s, float scale) {
   const ImVec2 bottom_right(top_left.x + size.x, top_left.y + size.y);
   draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(s.image.id)), top_left, bottom_right);
   const bool negative = s.result.valid && s.result.label == s.model.labels[0];
-  if (s.show_heatmap && s.result.valid && s.heatmap.id != 0 && (!negative || s.show_heatmap_when_negative)) {
+  // A flagged file's map would paint "evidence" on something that is not an X-ray.
+  const bool answer_shown = !s.result.out_of_distribution || s.result.show_anyway;
+  if (s.show_heatmap && s.result.valid && answer_shown && s.heatmap.id != 0 && (!negative || s.show_heatmap_when_negative)) {
     const ImU32 tint = IM_COL32(255, 255, 255, static_cast<int>(s.heatmap_opacity * 255));
     draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(s.heatmap.id)), top_left, bottom_right, {0, 0}, {1, 1}, tint);
   }
@@ -92,19 +95,7 @@ void draw_probability(const AppState& s, float scale) {
   ImGui::TextColored(kDimColour, "%s", text);
 }
 
-void draw_result(AppState& s, float scale) {
-  section("Result");
-  if (!s.result.valid) {
-    ImGui::TextColored(kDimColour, s.image.id ? "Working..." : "No image yet.");
-    draw_probability(s, scale);
-    return;
-  }
-  const bool positive = s.result.label == s.model.labels[1];
-  ImGui::SetWindowFontScale(1.6f);
-  ImGui::TextColored(positive ? kPneumoniaColour : kNormalColour, "%s", s.result.label.c_str());
-  ImGui::SetWindowFontScale(1.0f);
-  ImGui::Text("P(%s) = %.4f", s.model.labels[1].c_str(), s.result.probability);
-  draw_probability(s, scale);
+void draw_timings(const AppState& s) {
   if (ImGui::BeginTable("timings", 2, ImGuiTableFlags_SizingStretchProp)) {
     const std::pair<const char*, double> rows[] = {{"decode", s.result.decode_ms},
                                                    {"preprocess", s.result.preprocess_ms},
@@ -119,6 +110,50 @@ void draw_result(AppState& s, float scale) {
     }
     ImGui::EndTable();
   }
+}
+
+void draw_result(AppState& s, float scale) {
+  section("Result");
+  if (!s.result.valid) {
+    ImGui::TextColored(kDimColour, s.image.id ? "Working..." : "No image yet.");
+    draw_probability(s, scale);
+    return;
+  }
+  const Result& r = s.result;
+  const bool gate = !std::isnan(r.ood_limit);
+  if (r.out_of_distribution) {
+    // The gate's verdict replaces the classifier's: an answer for a holiday photo or a knee
+    // would look just as confident as a real one.
+    ImGui::SetWindowFontScale(1.6f);
+    ImGui::TextColored(kWarnColour, "NOT A CHEST X-RAY");
+    ImGui::SetWindowFontScale(1.0f);
+    ImGui::TextWrapped("This does not look like a frontal pediatric chest X-ray (score %s, limit %s). "
+                       "The classifier's answer would be meaningless.",
+                       format_score(r.ood_score).c_str(), format_score(r.ood_limit).c_str());
+    ImGui::Checkbox("Show the classifier's answer anyway", &s.result.show_anyway);
+    if (!r.show_anyway) {
+      draw_timings(s);
+      return;
+    }
+    ImGui::PushStyleColor(ImGuiCol_Text, kDimColour);
+    ImGui::TextWrapped("The classifier's answer, for an image unlike the training X-rays:");
+    ImGui::PopStyleColor();
+  }
+  const bool positive = r.label == s.model.labels[1];
+  ImGui::SetWindowFontScale(1.6f);
+  ImGui::TextColored(positive ? kPneumoniaColour : kNormalColour, "%s", r.label.c_str());
+  ImGui::SetWindowFontScale(1.0f);
+  ImGui::Text("P(%s) = %.4f", s.model.labels[1].c_str(), r.probability);
+  draw_probability(s, scale);
+  ImGui::PushStyleColor(ImGuiCol_Text, kDimColour);
+  if (!gate) {
+    ImGui::TextWrapped("No out-of-distribution check in this model: it answers for any image.");
+  } else if (!r.out_of_distribution) {
+    ImGui::TextWrapped("Out-of-distribution score %s (limit %s): like the training X-rays.", format_score(r.ood_score).c_str(),
+                       format_score(r.ood_limit).c_str());
+  }
+  ImGui::PopStyleColor();
+  draw_timings(s);
   section("Heatmap");
   ImGui::Checkbox("Show heatmap", &s.show_heatmap);
   if (!positive) {
@@ -141,28 +176,56 @@ void draw_result(AppState& s, float scale) {
 
 void draw_model(const AppState& s) {
   if (!ImGui::CollapsingHeader("Model", ImGuiTreeNodeFlags_DefaultOpen)) return;
-  const ModelInfo& m = s.model;
-  ImGui::PushStyleColor(ImGuiCol_Text, kWarnColour);
-  ImGui::TextWrapped("%s", m.notice.empty() ? "Research demo, not a medical device." : m.notice.c_str());
-  ImGui::PopStyleColor();
-  if (!m.loaded) return;
-  ImGui::TextColored(kDimColour, "Validation metrics (held-out training patients)");
-  if (ImGui::BeginTable("metrics", 2, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
-    for (const auto& [name, value] : m.metrics) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(name.c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(value.c_str());
-    }
-    ImGui::EndTable();
+  const std::vector<PanelLine>& lines = s.model.panel;
+  if (lines.empty()) {
+    ImGui::TextColored(kWarnColour, "Research demo, not a medical device.");
+    return;
   }
-  ImGui::Text("Threshold %.4f", m.threshold);
-  if (!m.threshold_rule.empty()) ImGui::TextWrapped("(%s)", m.threshold_rule.c_str());
-  if (!m.architecture.empty()) ImGui::TextWrapped("Network: %s", m.architecture.c_str());
-  if (!m.trained.empty()) ImGui::TextWrapped("Trained: %s", m.trained.c_str());
-  if (!m.source.empty()) ImGui::TextWrapped("Data: %s", m.source.c_str());
-  if (!m.licence.empty()) ImGui::TextWrapped("Licence: %s", m.licence.c_str());
+  using K = PanelLine::Kind;
+  for (std::size_t i = 0; i < lines.size();) {
+    const PanelLine& l = lines[i];
+    if (l.kind == K::kRow) {  // consecutive rows make one table
+      ImGui::PushID(static_cast<int>(i));
+      const bool table = ImGui::BeginTable("rows", 2, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_RowBg);
+      if (table) {  // the same proportions in every table, so the panel's columns line up
+        ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthStretch, 3.0f);
+        ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch, 2.0f);
+      }
+      for (; i < lines.size() && lines[i].kind == K::kRow; ++i) {
+        if (!table) continue;
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(lines[i].text.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(lines[i].value.c_str());
+      }
+      if (table) ImGui::EndTable();
+      ImGui::PopID();
+      continue;
+    }
+    switch (l.kind) {
+      case K::kWarning:
+        ImGui::PushStyleColor(ImGuiCol_Text, kWarnColour);
+        ImGui::TextWrapped("%s", l.text.c_str());
+        ImGui::PopStyleColor();
+        break;
+      case K::kHeading:
+        ImGui::Spacing();
+        ImGui::PushStyleColor(ImGuiCol_Text, kDimColour);
+        ImGui::TextWrapped("%s", l.text.c_str());
+        ImGui::PopStyleColor();
+        ImGui::Separator();
+        break;
+      case K::kNote:
+        ImGui::PushStyleColor(ImGuiCol_Text, kDimColour);
+        ImGui::TextWrapped("%s", l.text.c_str());
+        ImGui::PopStyleColor();
+        break;
+      default:
+        ImGui::TextWrapped("%s", l.text.c_str());
+    }
+    ++i;
+  }
 }
 
 void draw_messages(AppState& s) {
@@ -215,7 +278,9 @@ void draw_ui(AppState& s, float scale) {
   ImGui::SetWindowFontScale(1.0f);
   ImGui::SameLine();
   ImGui::TextColored(kWarnColour, "  research demo, not a medical device");
-  ImGui::TextColored(s.status_error ? kErrorColour : kDimColour, "%s", s.status.c_str());
+  ImGui::PushStyleColor(ImGuiCol_Text, s.status_error ? kErrorColour : kDimColour);
+  ImGui::TextWrapped("%s", s.status.c_str());  // narrow windows: the whole status, on two lines
+  ImGui::PopStyleColor();
   ImGui::Separator();
 
   const bool wide = io.DisplaySize.x >= 820 * scale;
