@@ -75,6 +75,8 @@ std::vector<torch::Tensor> XrayNetImpl::tap_features(const torch::Tensor& x, tor
     ++i;
   }
   if (logit) *logit = head->forward(h.mean({2, 3}));
+  const std::int64_t kh = x.size(2) / kOodThumbnail, kw = x.size(3) / kOodThumbnail;
+  pooled.push_back(torch::avg_pool2d(x, {kh, kw}, {kh, kw}).flatten(1));
   return pooled;
 }
 

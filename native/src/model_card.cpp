@@ -101,11 +101,11 @@ json card_from_training(const TrainingRecord& r) {
         {"expected_calibration_error_before", number(r.ece_raw)}, {"expected_calibration_error", number(r.ece_calibrated)},
         {"date", utc_now()}}},
       {"ood",
-       {{"method", "largest over " + std::to_string(ood_tap_layers(r.model).size()) +
-                       " depths of the squared Mahalanobis distance of the pooled features (means; also mean squares where "
-                       "32 channels or fewer) to the training films (shrunk covariance, shrinkage " +
+       {{"method", "largest over " + std::to_string(ood_tap_layers(r.model).size() + 1) +
+                       " views of the squared Mahalanobis distance to the training films (shrunk covariance, shrinkage " +
                        std::to_string(kOodShrinkage).substr(0, 4) + "), each divided by its width and by its 99th percentile "
-                       "over the validation films"},
+                       "over the validation films; the views: the pooled features after each block (means, and mean squares "
+                       "where 32 channels or fewer) and an 8x8 thumbnail of the input"},
         {"output", "ood_score"}, {"limit", r.ood_limit}, {"rule", r.ood_rule},
         {"validation_flagged", r.ood_validation_flagged}, {"validation_count", r.ood_validation_count}}},
       {"preprocess", json::parse(to_json(r.spec))},

@@ -162,6 +162,7 @@ std::vector<int> ood_tap_channels(const ModelSpec& spec) {
 std::vector<int> ood_tap_dims(const ModelSpec& spec) {
   std::vector<int> dims = ood_tap_channels(spec);
   for (int& d : dims) d = d <= kOodSecondMomentWidth ? 2 * d : d;
+  dims.push_back(kOodThumbnail * kOodThumbnail);
   return dims;
 }
 

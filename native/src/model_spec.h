@@ -68,7 +68,12 @@ constexpr int kOodSecondMomentWidth = 32;
 std::vector<std::size_t> ood_tap_layers(const ModelSpec& spec);
 // The channel count of each tap's output, parallel to ood_tap_layers().
 std::vector<int> ood_tap_channels(const ModelSpec& spec);
-// The feature count of each tap: C, or 2C with the second moment.
+// One more tap, after the layer taps: the input itself averaged down to a kOodThumbnail x
+// kOodThumbnail thumbnail (average pooling, kernel = stride = input size / kOodThumbnail). It
+// sees the layout of a frontal chest film (dark lungs either side of a bright mediastinum), which
+// pooled features cannot: a film on its side, another body part, a page of text.
+constexpr int kOodThumbnail = 8;
+// The feature count of every tap, the thumbnail last: C, or 2C with the second moment; 64.
 std::vector<int> ood_tap_dims(const ModelSpec& spec);
 
 // The feature map size after the convolutional part for a square input of `input_size`.

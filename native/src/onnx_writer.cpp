@@ -104,7 +104,9 @@ Expected<std::string> write_onnx(const OnnxExport& m) {
   std::vector<Initializer> initializers;
   std::string current = "input", features;
   const std::vector<std::size_t> taps = ood_tap_layers(m.model);
-  if (!m.ood.empty() && m.ood.size() != taps.size()) return bad("OOD statistics for " + std::to_string(m.ood.size()) + " taps, the layers have " + std::to_string(taps.size()));
+  if (!m.ood.empty() && m.ood.size() != taps.size() + 1) {
+    return bad("OOD statistics for " + std::to_string(m.ood.size()) + " taps, the layers have " + std::to_string(taps.size() + 1));
+  }
   std::vector<std::string> tap_outputs;  // the graph value after each tapped layer
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const LayerSpec& l = layers[i];
@@ -201,7 +203,7 @@ Expected<std::string> write_onnx(const OnnxExport& m) {
     // Per tap: z = (pooled F - mean) W, distance = z.z (as a MatMul by ones); the score is the largest.
     std::vector<std::string> parts;
     const std::vector<int> channels = ood_tap_channels(m.model), dims = ood_tap_dims(m.model);
-    for (std::size_t t = 0; t < taps.size(); ++t) {
+    for (std::size_t t = 0; t < m.ood.size(); ++t) {
       const OodTap& tap = m.ood[t];
       const std::int64_t c = tap.channels;
       if (c != dims[t] || tap.mean.size() != static_cast<std::size_t>(c) || tap.whitening.size() != static_cast<std::size_t>(c * c)) {
@@ -211,9 +213,16 @@ Expected<std::string> write_onnx(const OnnxExport& m) {
       initializers.push_back({id + ".mean", {1, c}, tap.mean});
       initializers.push_back({id + ".whitening", {c, c}, tap.whitening});
       initializers.push_back({id + ".ones", {c, 1}, std::vector<float>(c, 1.0f)});
-      nodes.push_back({"GlobalAveragePool", {tap_outputs[t]}, {id + ".mean4d"}, {}});
-      nodes.push_back({"Flatten", {id + ".mean4d"}, {id + ".mean_features"}, {integer("axis", 1)}});
-      if (c == 2 * channels[t]) {  // second moment too: the spatial mean of the squares (model_spec.h)
+      if (t == taps.size()) {  // the input thumbnail (model_spec.h)
+        const std::int64_t kh = m.input_height / kOodThumbnail, kw = m.input_width / kOodThumbnail;
+        nodes.push_back({"AveragePool", {"input"}, {id + ".thumbnail"}, {ints("kernel_shape", {kh, kw}), ints("strides", {kh, kw})}});
+        nodes.push_back({"Flatten", {id + ".thumbnail"}, {id + ".pooled"}, {integer("axis", 1)}});
+      } else {
+        nodes.push_back({"GlobalAveragePool", {tap_outputs[t]}, {id + ".mean4d"}, {}});
+        nodes.push_back({"Flatten", {id + ".mean4d"}, {id + ".mean_features"}, {integer("axis", 1)}});
+      }
+      if (t == taps.size()) {
+      } else if (c == 2 * channels[t]) {  // second moment too: the spatial mean of the squares (model_spec.h)
         nodes.push_back({"Mul", {tap_outputs[t], tap_outputs[t]}, {id + ".squared"}, {}});
         nodes.push_back({"GlobalAveragePool", {id + ".squared"}, {id + ".meansq4d"}, {}});
         nodes.push_back({"Flatten", {id + ".meansq4d"}, {id + ".meansq_features"}, {integer("axis", 1)}});

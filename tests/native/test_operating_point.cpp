@@ -160,9 +160,10 @@ TEST(OodTaps, LastLayerOfEveryBlock) {
   const ModelSpec spec = make_cnn(o);
   EXPECT_EQ(ood_tap_layers(spec), (std::vector<std::size_t>{2, 6}));
   EXPECT_EQ(ood_tap_channels(spec), (std::vector<int>{8, 16}));
-  EXPECT_EQ(ood_tap_dims(spec), (std::vector<int>{16, 32}));  // narrow taps add the second moment
+  // Narrow taps add the second moment; the 8x8 input thumbnail comes last.
+  EXPECT_EQ(ood_tap_dims(spec), (std::vector<int>{16, 32, 64}));
   o.widths = {16, 32, 64};
-  EXPECT_EQ(ood_tap_dims(make_cnn(o)), (std::vector<int>{32, 64, 64}));
+  EXPECT_EQ(ood_tap_dims(make_cnn(o)), (std::vector<int>{32, 64, 64, 64}));
 }
 
 }  // namespace
