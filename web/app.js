@@ -128,9 +128,12 @@ async function analyse(name, bytes, droppedAt) {
   const timings = { decode_ms: decodeMs, preprocess_ms: preprocessMs, inference_ms: inferenceMs, total_ms: end - start,
                     read_ms: start - droppedAt, drop_to_result_ms: end - droppedAt };
   xray.timeline.first_result ??= end;
-  xray.lastResult = { file: name, probability, label, timings, outOfDistribution: flagged, oodScore };
+  const colourFraction = app._xray_colour_fraction();
+  xray.lastResult = { file: name, probability, label, timings, outOfDistribution: flagged, oodScore, colourFraction };
   xray.lastError = null;
-  announce(flagged ? `NOT A CHEST X-RAY (score ${formatScore(oodScore)}, limit ${formatScore(gate.limit)})`
+  const inColour = app._xray_result_in_colour() !== 0;
+  announce(flagged ? (inColour ? `NOT A CHEST X-RAY (in colour: ${(100 * colourFraction).toFixed(0)}% of its pixels)`
+                               : `NOT A CHEST X-RAY (score ${formatScore(oodScore)}, limit ${formatScore(gate.limit)})`)
                    : `${label} ${probability.toFixed(4)}`);
 }
 

@@ -65,7 +65,7 @@ int run_calibrate(const CalibrateOptions& o) {
                 " of each class (fewer gives a threshold that mostly reflects chance)");
   }
 
-  const std::vector<Prediction> predictions = classifier->predict(cache.pixels.data(), cache.count(), o.batch);
+  const std::vector<Prediction> predictions = classifier->predict(cache.pixels.data(), cache.count(), cache.colour_fraction.data(), o.batch);
   std::vector<float> logits, ood_scores;
   for (const Prediction& p : predictions) logits.push_back(p.logit), ood_scores.push_back(p.ood_score);
   const PlattScaling platt = fit_platt(logits, labels);

@@ -59,7 +59,7 @@ Expected<Classifier> Classifier::load(const std::string& model_dir, const std::s
   return c;
 }
 
-std::vector<Prediction> Classifier::predict(const std::uint8_t* images, std::size_t count, int batch) const {
+std::vector<Prediction> Classifier::predict(const std::uint8_t* images, std::size_t count, const float* colour_fractions, int batch) const {
   const int h = impl_->card.preprocess.height, w = impl_->card.preprocess.width;
   const torch::Tensor all = torch::from_blob(const_cast<std::uint8_t*>(images), {static_cast<std::int64_t>(count), 1, h, w}, torch::kUInt8);
   const NetworkOutputs raw = run_network(impl_->net, static_cast<std::int64_t>(count), batch, [&](std::int64_t begin, std::int64_t end) {
@@ -71,7 +71,8 @@ std::vector<Prediction> Classifier::predict(const std::uint8_t* images, std::siz
     out[i].logit = raw.logits[i];
     out[i].probability = static_cast<float>(card.calibration.probability(raw.logits[i]));
     out[i].ood_score = raw.ood_scores[i];
-    out[i].out_of_distribution = card.has_ood_gate && !(raw.ood_scores[i] <= card.ood_limit);
+    out[i].colour_fraction = colour_fractions ? colour_fractions[i] : 0.0f;
+    out[i].out_of_distribution = card.has_ood_gate && (!(raw.ood_scores[i] <= card.ood_limit) || out[i].colour_fraction > card.colour_limit);
   }
   return out;
 }

@@ -25,6 +25,7 @@ struct ModelCard {
   PlattScaling calibration;         // identity for cards without one
   bool has_ood_gate = false;
   double ood_limit = std::numeric_limits<double>::infinity();  // flagged when ood_score > limit
+  double colour_limit = std::numeric_limits<double>::infinity();  // or when the share of coloured pixels is over this
   std::vector<std::string> labels = {"NORMAL", "PNEUMONIA"};
 };
 
@@ -35,6 +36,7 @@ struct Prediction {
   float probability = 0;  // calibrated P(PNEUMONIA)
   float logit = 0;        // raw network output, before calibration
   float ood_score = 0;
+  float colour_fraction = 0;  // of the source image (0 when not given)
   bool out_of_distribution = false;
 };
 
@@ -43,8 +45,9 @@ class Classifier {
   // device: auto | cpu | cuda.
   static Expected<Classifier> load(const std::string& model_dir, const std::string& device = "auto");
 
-  // For `count` model-size 8-bit images laid out one after another.
-  std::vector<Prediction> predict(const std::uint8_t* images, std::size_t count, int batch = 64) const;
+  // For `count` model-size 8-bit images laid out one after another, with each source image's share
+  // of coloured pixels (ImageCache::colour_fraction; null: all gray).
+  std::vector<Prediction> predict(const std::uint8_t* images, std::size_t count, const float* colour_fractions, int batch = 64) const;
 
   const ModelCard& card() const;
   std::string device_name() const;

@@ -26,7 +26,7 @@ Expected<nlohmann::json> flagged_images(const DatasetScan& scan, const DataRepor
   CacheOptions cache_options;
   cache_options.show_progress = paths.size() >= 200;
   const ImageCache cache = build_image_cache(paths, card.preprocess, cache_options);
-  const std::vector<Prediction> predictions = classifier->predict(cache.pixels.data(), cache.count());
+  const std::vector<Prediction> predictions = classifier->predict(cache.pixels.data(), cache.count(), cache.colour_fraction.data());
   std::vector<std::pair<float, std::string>> flagged;
   for (std::size_t i = 0; i < cache.count(); ++i) {
     if (predictions[i].out_of_distribution) flagged.push_back({predictions[i].ood_score, paths[cache.source[i]]});

@@ -102,7 +102,7 @@ int run_evaluate(const EvaluateOptions& o) {
 
   std::vector<int> labels;
   for (std::size_t i : cache.source) labels.push_back(scan->samples[i].label == Label::kPneumonia ? 1 : 0);
-  const std::vector<Prediction> predictions = classifier->predict(cache.pixels.data(), cache.count(), o.batch);
+  const std::vector<Prediction> predictions = classifier->predict(cache.pixels.data(), cache.count(), cache.colour_fraction.data(), o.batch);
   std::vector<float> scores;
   std::int64_t flagged = 0;
   for (const Prediction& p : predictions) scores.push_back(p.probability), flagged += p.out_of_distribution;

@@ -29,12 +29,13 @@ std::uint64_t fnv1a(const std::vector<std::uint8_t>& bytes) {
 // One decoded file: its pixels, or why it failed; plus its content hash for the cache key.
 struct Decoded {
   std::vector<std::uint8_t> pixels;
+  float colour_fraction = 0;
   std::string error;
   std::uint64_t hash = 0;
 };
 
 // Bump when decoding or resizing changes, so old caches are not reused.
-constexpr const char* kCacheFormat = "xray-image-cache 2";
+constexpr const char* kCacheFormat = "xray-image-cache 3";
 
 std::string cache_path(const CacheOptions& options, const PreprocessSpec& spec, const std::vector<Decoded>& files) {
   const DecodeLimits limits;
@@ -69,6 +70,8 @@ bool load_cache(const std::string& path, ImageCache& cache, std::size_t file_cou
   cache.width = header.value("width", 0);
   cache.height = header.value("height", 0);
   cache.source = header.value("source", std::vector<std::size_t>{});
+  cache.colour_fraction = header.value("colour_fraction", std::vector<float>{});
+  if (cache.colour_fraction.size() != cache.source.size()) return false;
   for (const auto& f : header.value("failed", nlohmann::json::array())) {
     cache.failed.push_back({f.value("path", ""), f.value("reason", "")});
   }
@@ -86,7 +89,8 @@ void save_cache(const std::string& path, const ImageCache& cache) {
   nlohmann::json failed = nlohmann::json::array();
   for (const auto& f : cache.failed) failed.push_back({{"path", f.path}, {"reason", f.reason}});
   const std::string header =
-      nlohmann::json{{"width", cache.width}, {"height", cache.height}, {"source", cache.source}, {"failed", failed}}.dump();
+      nlohmann::json{{"width", cache.width}, {"height", cache.height}, {"source", cache.source},
+                     {"colour_fraction", cache.colour_fraction}, {"failed", failed}}.dump();
   std::vector<std::uint8_t> out(kMagic, kMagic + sizeof kMagic - 1);
   const std::uint64_t header_size = header.size();
   out.insert(out.end(), reinterpret_cast<const std::uint8_t*>(&header_size),
@@ -123,7 +127,7 @@ ImageCache build_image_cache(const std::vector<std::string>& paths, const Prepro
         d.hash = fnv1a(*bytes);
         if (decode) {
           auto pixels = preprocess_pixels(bytes->data(), bytes->size(), spec);
-          if (pixels) d.pixels = std::move(pixels->pixels.pixels);
+          if (pixels) d.pixels = std::move(pixels->pixels.pixels), d.colour_fraction = static_cast<float>(pixels->colour_fraction);
           else d.error = pixels.error().message;
         }
       }
@@ -164,6 +168,7 @@ ImageCache build_image_cache(const std::vector<std::string>& paths, const Prepro
       continue;
     }
     cache.source.push_back(i);
+    cache.colour_fraction.push_back(files[i].colour_fraction);
     cache.pixels.insert(cache.pixels.end(), files[i].pixels.begin(), files[i].pixels.end());
   }
   if (use_disk) save_cache(disk_path, cache);

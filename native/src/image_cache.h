@@ -17,6 +17,7 @@ struct ImageCache {
   int width = 0, height = 0;
   std::vector<std::uint8_t> pixels;  // count() images of width * height, row-major
   std::vector<std::size_t> source;   // for each cached image, its index in the paths given
+  std::vector<float> colour_fraction;  // for each cached image, its share of coloured pixels (gray.h)
   std::vector<SkippedFile> failed;   // files that could not be decoded, with reasons
 
   std::size_t count() const { return source.size(); }

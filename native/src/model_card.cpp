@@ -70,6 +70,7 @@ Expected<ModelCard> read_model_card(const std::string& model_dir) {
     }
     card.has_ood_gate = true;
     card.ood_limit = o.at("limit").get<double>();
+    if (o.value("colour_limit", json()).is_number()) card.colour_limit = o.at("colour_limit").get<double>();
   }
   return card;
 }
@@ -107,6 +108,10 @@ json card_from_training(const TrainingRecord& r) {
                        "over the validation films; the views: the pooled features after each block (means, and mean squares "
                        "where 32 channels or fewer) and an 8x8 thumbnail of the input"},
         {"output", "ood_score"}, {"limit", r.ood_limit}, {"rule", r.ood_rule},
+        {"colour_limit", kOodColourLimit},
+        {"colour_rule", "radiographs are gray: an image with more than " + json(kOodColourLimit * 100).dump() +
+                            "% of its pixels clearly coloured (channels more than 24 of 255 apart) is flagged whatever its score; "
+                            "the share is measured by the shared preprocessing before the gray conversion"},
         {"validation_flagged", r.ood_validation_flagged}, {"validation_count", r.ood_validation_count}}},
       {"preprocess", json::parse(to_json(r.spec))},
       {"model", to_json(r.model)},

@@ -45,6 +45,10 @@ struct OodLimitRule {
 };
 double ood_limit(const std::vector<float>& validation_scores, const OodLimitRule& rule);
 
+// Besides the score: the share of clearly coloured pixels (shared/include/xray/gray.h) above which
+// an image is flagged, whatever its score. A coloured arrow or label on a film stays far below.
+constexpr double kOodColourLimit = 0.05;
+
 // The q-quantile (0..1) by linear interpolation between order statistics; NaN when empty.
 double quantile_of(std::vector<float> values, double q);
 

@@ -64,7 +64,7 @@ int run_predict(const PredictOptions& o) {
   CacheOptions cache_options;
   cache_options.show_progress = files.size() >= 200;
   const ImageCache cache = build_image_cache(files, card.preprocess, cache_options);
-  const std::vector<Prediction> predictions = classifier->predict(cache.pixels.data(), cache.count(), o.batch);
+  const std::vector<Prediction> predictions = classifier->predict(cache.pixels.data(), cache.count(), cache.colour_fraction.data(), o.batch);
 
   std::map<std::string, std::string> rows;  // path -> CSV row, in path order
   std::vector<std::string> order = files;

@@ -98,6 +98,7 @@ struct Data {
   torch::Tensor labels;  // N float (1 = PNEUMONIA), on the device
   torch::Tensor lut;     // the shared library's normalization table, on the device
   std::vector<int> label_list;
+  std::vector<std::string> paths;        // relative to the data folder, parallel to label_list
   std::vector<std::int64_t> train, val;  // indices into pixels
   std::int64_t train_neg = 0, train_pos = 0, val_neg = 0, val_pos = 0;
   std::string root_name;
@@ -145,7 +146,10 @@ Data load_data(const TrainOptions& o, int threads) {
   for (std::size_t i : cache.source) usable.push_back(samples[i]);
   auto split = split_by_patient(usable, o.val_fraction, o.seed);
   if (!split) throw TrainError{split.error().message};
-  for (const Sample& s : usable) data.label_list.push_back(s.label == Label::kPneumonia ? 1 : 0);
+  for (const Sample& s : usable) {
+    data.label_list.push_back(s.label == Label::kPneumonia ? 1 : 0);
+    data.paths.push_back(fs::path(s.path).lexically_relative(scan->root).generic_string());
+  }
   data.train.assign(split->train.begin(), split->train.end());
   data.val.assign(split->val.begin(), split->val.end());
   auto count_class = [&](const std::vector<std::int64_t>& rows, int label) {
@@ -408,12 +412,13 @@ TrainingRecord finish(Run& r) {
   std::vector<float> stressed_logits(stressed.logits.size());
   for (std::size_t i = 0; i < stressed.logits.size(); ++i) stressed_logits[i] = static_cast<float>(rec.calibration.apply_logit(stressed.logits[i]));
   const double stressed_threshold = sigmoid_of(choose_threshold_j_centre(stressed_logits, val_labels).threshold);
-  // The validation scores, for studies of the operating point (not part of the model).
-  std::string csv = "label,logit,stressed_logit,ood_score\n";
+  // The validation films and their scores, for studies of the operating point and for checking
+  // a calibration on held-out patients (scripts/calibration_check.sh); not part of the model.
+  std::string csv = "path,label,logit,stressed_logit,ood_score\n";
   for (std::size_t i = 0; i < val_labels.size(); ++i) {
     char line[96];
-    std::snprintf(line, sizeof line, "%d,%.6g,%.6g,%.6g\n", val_labels[i], val.logits[i], stressed.logits[i], val.ood_scores[i]);
-    csv += line;
+    std::snprintf(line, sizeof line, ",%d,%.6g,%.6g,%.6g\n", val_labels[i], val.logits[i], stressed.logits[i], val.ood_scores[i]);
+    csv += r.data.paths[r.data.val[i]] + line;
   }
   if (auto ok = write_file_atomic((r.out / "validation_scores.csv").string(), csv.data(), csv.size()); !ok) {
     std::fprintf(stderr, "warning: %s\n", ok.error().message.c_str());

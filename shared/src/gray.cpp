@@ -16,6 +16,12 @@ std::uint8_t to_8bit(std::uint16_t v) { return static_cast<std::uint8_t>((v * 25
 
 namespace {
 
+bool coloured(std::uint8_t r, std::uint8_t g, std::uint8_t b) {
+  const int hi = r > g ? (r > b ? r : b) : (g > b ? g : b);
+  const int lo = r < g ? (r < b ? r : b) : (g < b ? g : b);
+  return hi - lo > kColourTolerance;
+}
+
 template <typename Sample, typename To8>
 GrayImage convert(const Sample* in, int width, int height, int channels, To8 to8) {
   GrayImage out;
@@ -33,13 +39,17 @@ GrayImage convert(const Sample* in, int width, int height, int channels, To8 to8
       break;
     case 3:
       for (std::size_t i = 0; i < n; ++i) {
-        o[i] = luma_bt601(to8(in[3 * i]), to8(in[3 * i + 1]), to8(in[3 * i + 2]));
+        const std::uint8_t r = to8(in[3 * i]), g = to8(in[3 * i + 1]), b = to8(in[3 * i + 2]);
+        o[i] = luma_bt601(r, g, b);
+        out.coloured_pixels += coloured(r, g, b);
       }
       break;
     default:
       for (std::size_t i = 0; i < n; ++i) {
         const Sample* p = in + 4 * i;
-        o[i] = over_black(luma_bt601(to8(p[0]), to8(p[1]), to8(p[2])), to8(p[3]));
+        const std::uint8_t r = to8(p[0]), g = to8(p[1]), b = to8(p[2]);
+        o[i] = over_black(luma_bt601(r, g, b), to8(p[3]));
+        out.coloured_pixels += coloured(r, g, b);
       }
       break;
   }
@@ -54,6 +64,11 @@ GrayImage to_gray(const std::uint8_t* in, int width, int height, int channels) {
 
 GrayImage to_gray(const std::uint16_t* in, int width, int height, int channels) {
   return convert(in, width, height, channels, to_8bit);
+}
+
+double colour_fraction(const GrayImage& image) {
+  const auto n = static_cast<double>(image.width) * image.height;
+  return n > 0 ? static_cast<double>(image.coloured_pixels) / n : 0.0;
 }
 
 }  // namespace xray

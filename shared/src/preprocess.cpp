@@ -1,5 +1,7 @@
 #include "xray/preprocess.h"
 
+#include "xray/gray.h"
+
 #include "xray/resize.h"
 
 namespace xray {
@@ -17,6 +19,7 @@ Expected<PreprocessedImage> preprocess_pixels(const std::uint8_t* data, std::siz
   if (!decoded) return decoded.error();
   PreprocessedImage out;
   out.source = decoded->info;
+  out.colour_fraction = colour_fraction(decoded->gray);
   out.pixels = resize_for_spec(decoded->gray, spec);
   return out;
 }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "image_writers.h"
+#include "xray/gray.h"
 #include "xray/preprocess.h"
 
 namespace xray {
@@ -52,3 +53,22 @@ TEST(Preprocess, InvalidSpecIsAnError) {
 
 }  // namespace
 }  // namespace xray
+
+// The colour fact the out-of-distribution gate uses: gray stored as RGB (also with JPEG-like
+// chroma noise of a few levels) is not coloured; a channel spread over kColourTolerance is.
+TEST(ColourFraction, CountsClearlyColouredPixelsOnly) {
+  const std::uint8_t rgb[] = {
+      100, 100, 100,  // gray
+      100, 102, 99,   // gray with rounding noise
+      100, 124, 100,  // spread 24: not over the tolerance
+      100, 125, 100,  // spread 25: coloured
+      200, 40, 40,    // red
+      0, 0, 0,        // black
+  };
+  const xray::GrayImage g = xray::to_gray(rgb, 3, 2, 3);
+  EXPECT_EQ(g.coloured_pixels, 2);
+  EXPECT_DOUBLE_EQ(xray::colour_fraction(g), 2.0 / 6);
+  const std::uint8_t gray[] = {10, 20, 30, 40};
+  EXPECT_EQ(xray::to_gray(gray, 2, 2, 1).coloured_pixels, 0);
+  EXPECT_DOUBLE_EQ(xray::colour_fraction(xray::GrayImage{}), 0.0);
+}

@@ -26,6 +26,8 @@ struct Result {
   // Out-of-distribution gate: NaN when the model has none.
   double ood_score = std::numeric_limits<double>::quiet_NaN();
   double ood_limit = std::numeric_limits<double>::quiet_NaN();
+  double colour_fraction = 0;  // of the source image's pixels (xray/gray.h)
+  bool in_colour = false;      // flagged because of colour, whatever the score
   bool out_of_distribution = false;
   bool show_anyway = false;  // per file: each flagged file starts with the answer hidden
 };

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app_state.h"
+#include "xray/gray.h"
 #include "xray/preprocess.h"
 #include "xray/resize.h"
 
@@ -17,7 +18,7 @@ using xray::app::state;
 
 std::string g_last_error;
 std::vector<float> g_tensor;
-double g_decode_ms = 0, g_preprocess_ms = 0;
+double g_decode_ms = 0, g_preprocess_ms = 0, g_colour_fraction = 0;
 
 double now_ms() { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
@@ -102,6 +103,7 @@ EMSCRIPTEN_KEEPALIVE const float* xray_preprocess(const std::uint8_t* bytes, int
     g_last_error = decoded.error().message;  // the page reports it (JS calls xray_report_error)
     return nullptr;
   }
+  g_colour_fraction = xray::colour_fraction(decoded->gray);
   const xray::GrayImage pixels = xray::resize_for_spec(decoded->gray, s.model.spec);
   g_tensor = xray::normalize(pixels, s.model.spec).data;
   const double t2 = now_ms();
@@ -121,9 +123,14 @@ EMSCRIPTEN_KEEPALIVE const char* xray_last_error() { return g_last_error.c_str()
 EMSCRIPTEN_KEEPALIVE double xray_decode_ms() { return g_decode_ms; }
 EMSCRIPTEN_KEEPALIVE double xray_preprocess_ms() { return g_preprocess_ms; }
 EMSCRIPTEN_KEEPALIVE int xray_tensor_size() { return static_cast<int>(g_tensor.size()); }
+// The last preprocessed file's share of coloured pixels (xray/gray.h), for window.xray.
+EMSCRIPTEN_KEEPALIVE double xray_colour_fraction() { return g_colour_fraction; }
+// 1 when the last result was flagged for its colour (rather than its score).
+EMSCRIPTEN_KEEPALIVE int xray_result_in_colour() { return state().result.in_colour ? 1 : 0; }
 
 // ood_score and ood_limit are NaN when the model has no gate. Returns 1 when the file is flagged
-// as out of distribution: score above the limit, or no usable score although there is a gate.
+// as out of distribution: score above the limit, or no usable score although there is a gate, or
+// (with a gate) more coloured pixels than the card's colour_limit allows.
 EMSCRIPTEN_KEEPALIVE int xray_show_result(float probability, const float* cam, int cam_height, int cam_width, double inference_ms,
                                           double ood_score, double ood_limit) {
   auto& s = state();
@@ -131,7 +138,9 @@ EMSCRIPTEN_KEEPALIVE int xray_show_result(float probability, const float* cam, i
   s.result.valid = true;
   s.result.ood_score = ood_score;
   s.result.ood_limit = ood_limit;
-  s.result.out_of_distribution = !std::isnan(ood_limit) && !(ood_score <= ood_limit);
+  s.result.colour_fraction = g_colour_fraction;
+  s.result.in_colour = !std::isnan(ood_limit) && g_colour_fraction > s.model.ood.colour_limit;
+  s.result.out_of_distribution = !std::isnan(ood_limit) && (!(ood_score <= ood_limit) || s.result.in_colour);
   s.result.show_anyway = false;
   s.result.probability = probability;
   s.result.label = s.model.labels[probability >= s.model.threshold ? 1 : 0];

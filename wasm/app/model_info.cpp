@@ -119,6 +119,7 @@ OodGate parse_ood(const json& card) {
   g.rule = text(*o, "rule");
   if (!text(*o, "output").empty()) g.output = text(*o, "output");
   g.limit = number_value(*o, "limit");
+  g.colour_limit = number_value(*o, "colour_limit");
   g.usable = !std::isnan(g.limit);
   return g;
 }
@@ -233,6 +234,11 @@ void build_panel(ModelInfo& m) {
   } else {
     if (!m.ood.method.empty()) add(K::kText, "Method: " + m.ood.method);
     if (m.ood.usable) add(K::kText, "Limit: " + format_score(m.ood.limit) + " (" + m.ood.output + " above it: flagged)");
+    if (m.ood.usable && !std::isnan(m.ood.colour_limit)) {
+      char text[96];
+      std::snprintf(text, sizeof text, "Also flagged: more than %.0f%% of the pixels in colour", 100 * m.ood.colour_limit);
+      add(K::kText, text);
+    }
     if (!m.ood.rule.empty()) add(K::kText, "Rule: " + m.ood.rule);
     if (!m.ood.usable) add(K::kWarning, "The card gives no numeric limit: the gate is not applied.");
     else if (!m.ood.in_onnx) add(K::kWarning, "model.onnx has no \"" + m.ood.output + "\" output: the gate is not applied.");

@@ -28,6 +28,8 @@ struct OodGate {
   bool in_onnx = true;       // model.onnx has the output (the page tells; assumed until then)
   std::string method, output = "ood_score", rule;
   double limit = std::numeric_limits<double>::quiet_NaN();
+  // Flagged too when the share of coloured pixels is over this (NaN: no colour rule).
+  double colour_limit = std::numeric_limits<double>::quiet_NaN();
 };
 
 // One line of the model panel; window.xray.modelPanel holds the same lines as text.

@@ -127,9 +127,15 @@ void draw_result(AppState& s, float scale) {
     ImGui::SetWindowFontScale(1.6f);
     ImGui::TextColored(kWarnColour, "NOT A CHEST X-RAY");
     ImGui::SetWindowFontScale(1.0f);
-    ImGui::TextWrapped("This does not look like a frontal pediatric chest X-ray (score %s, limit %s). "
-                       "The classifier's answer would be meaningless.",
-                       format_score(r.ood_score).c_str(), format_score(r.ood_limit).c_str());
+    if (r.in_colour) {
+      ImGui::TextWrapped("This does not look like a frontal pediatric chest X-ray: it is in colour (%.0f%% of its pixels), "
+                         "and radiographs are gray. The classifier's answer would be meaningless.",
+                         100 * r.colour_fraction);
+    } else {
+      ImGui::TextWrapped("This does not look like a frontal pediatric chest X-ray (score %s, limit %s). "
+                         "The classifier's answer would be meaningless.",
+                         format_score(r.ood_score).c_str(), format_score(r.ood_limit).c_str());
+    }
     ImGui::Checkbox("Show the classifier's answer anyway", &s.result.show_anyway);
     if (!r.show_anyway) {
       draw_timings(s);

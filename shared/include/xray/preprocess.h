@@ -18,6 +18,7 @@ namespace xray {
 struct PreprocessedImage {
   ImageInfo source;   // format and size of the input file
   GrayImage pixels;   // spec.width x spec.height, 8-bit
+  double colour_fraction = 0;  // of the source image's pixels (gray.h)
 };
 
 // Decode and resize to the spec's size; the result is what the trainer caches.
