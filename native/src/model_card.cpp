@@ -90,7 +90,8 @@ json card_from_training(const TrainingRecord& r) {
       {"output", "probability = sigmoid(a logit + b) = calibrated P(PNEUMONIA) (see calibration); label PNEUMONIA when "
                  "probability >= threshold; ood_score > ood.limit means the image does not look like the training films"},
       {"threshold", r.threshold},
-      {"threshold_rule", "centre, in logit space, of the widest interval that maximises Youden's J on the validation split"},
+      {"threshold_rule", "centre, in logit space, of the widest interval that maximises Youden's J over the validation films "
+                         "taken twice: as they are and under the stress perturbation (validation_stressed)"},
       {"threshold_fit", {{"youden_j", r.threshold_choice.youden_j},
                          {"interval_probability", {sigmoid_of(r.threshold_choice.lower), sigmoid_of(r.threshold_choice.upper)}}}},
       {"calibration",

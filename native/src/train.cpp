@@ -352,15 +352,10 @@ std::vector<float> probabilities(const PlattScaling& calibration, const std::vec
   return p;
 }
 
-// Step 4: calibration, threshold, stressed validation and the OOD gate, all from the averaged weights.
-TrainingRecord finish(Run& r) {
-  TrainingRecord rec;
-  XrayNet& net = r.average;
-  const std::vector<int> val_labels = labels_of(r.data, r.data.val);
+// The OOD statistics: each view fitted on the training films as they are (no augmentation), its
+// scale taken from the validation films (ood_fit.h).
+void fit_ood_statistics(Run& r, XrayNet& net) {
   const auto val_count = static_cast<std::int64_t>(r.data.val.size());
-
-  // OOD statistics from the training films as they are (no augmentation); each tap's scale from
-  // the validation films (ood_fit.h).
   const std::vector<std::vector<double>> taps = collect_tap_features(net, static_cast<std::int64_t>(r.data.train.size()), 256,
                                                                      rows_input(r.data, r.data.train));
   const std::vector<std::vector<double>> val_taps = collect_tap_features(net, val_count, 256, rows_input(r.data, r.data.val));
@@ -375,57 +370,80 @@ TrainingRecord finish(Run& r) {
     fitted.push_back(std::move(*tap));
   }
   net->set_ood(fitted);
+}
 
-  const NetworkOutputs val = run_network(net, val_count, 256, rows_input(r.data, r.data.val));
-  std::vector<float> raw_p(val.logits.size());
-  for (std::size_t i = 0; i < raw_p.size(); ++i) raw_p[i] = static_cast<float>(sigmoid_of(val.logits[i]));
-  rec.ece_raw = expected_calibration_error(raw_p, val_labels);
-  rec.calibration = fit_platt(val.logits, val_labels);
-  std::vector<float> calibrated_logits(val.logits.size());
-  for (std::size_t i = 0; i < val.logits.size(); ++i) calibrated_logits[i] = static_cast<float>(rec.calibration.apply_logit(val.logits[i]));
-  rec.threshold_choice = choose_threshold_j_centre(calibrated_logits, val_labels);
-  rec.threshold = sigmoid_of(rec.threshold_choice.threshold);
-  const std::vector<float> val_p = probabilities(rec.calibration, val.logits);
-  rec.ece_calibrated = expected_calibration_error(val_p, val_labels);
-  rec.validation = compute_metrics(val_p, val_labels, rec.threshold);
-
-  const OodLimitRule rule;
-  rec.ood_limit = ood_limit(val.ood_scores, rule);
-  rec.ood_rule = rule.describe();
-  rec.ood_validation_count = val_count;
-  for (float s : val.ood_scores) rec.ood_validation_flagged += !(s <= rec.ood_limit);
-
-  // The same validation films under the "stress" perturbation: a glimpse of a new scanner.
+// The validation films once more under the "stress" perturbation (seeded): a glimpse of what a
+// new scanner or exposure might do.
+NetworkOutputs stressed_validation(Run& r, XrayNet& net) {
   const AugmentOptions stress = augment_preset("stress");
-  rec.stress_description = "each validation film once, seeded, " + describe(stress);
   torch::manual_seed(r.o.seed + 99991);
-  const NetworkOutputs stressed = run_network(net, val_count, 256, [&](std::int64_t begin, std::int64_t end) {
+  return run_network(net, static_cast<std::int64_t>(r.data.val.size()), 256, [&](std::int64_t begin, std::int64_t end) {
     std::vector<std::int64_t> chunk(r.data.val.begin() + begin, r.data.val.begin() + end);
     const torch::Tensor idx = torch::tensor(chunk, torch::kLong).to(r.device);
     const torch::Tensor x = augment_batch(r.data.pixels.index_select(0, idx).to(torch::kFloat32).div_(255.0f), stress);
     return (x - r.data.spec.mean) / r.data.spec.std;
   });
-  const std::vector<float> stressed_p = probabilities(rec.calibration, stressed.logits);
-  rec.validation_stressed = compute_metrics(stressed_p, val_labels, rec.threshold);
-  // For the record (README, recipe study): where the same rule would put the threshold on the
-  // stressed films, and what each split gives there.
-  std::vector<float> stressed_logits(stressed.logits.size());
-  for (std::size_t i = 0; i < stressed.logits.size(); ++i) stressed_logits[i] = static_cast<float>(rec.calibration.apply_logit(stressed.logits[i]));
-  const double stressed_threshold = sigmoid_of(choose_threshold_j_centre(stressed_logits, val_labels).threshold);
-  // The validation films and their scores, for studies of the operating point and for checking
-  // a calibration on held-out patients (scripts/calibration_check.sh); not part of the model.
+}
+
+// The validation films and their scores, for studies of the operating point and for checking a
+// calibration on held-out patients (scripts/calibration_check.sh); not part of the model.
+void write_validation_scores(const Run& r, const std::vector<int>& labels, const NetworkOutputs& val, const NetworkOutputs& stressed) {
   std::string csv = "path,label,logit,stressed_logit,ood_score\n";
-  for (std::size_t i = 0; i < val_labels.size(); ++i) {
+  for (std::size_t i = 0; i < labels.size(); ++i) {
     char line[96];
-    std::snprintf(line, sizeof line, ",%d,%.6g,%.6g,%.6g\n", val_labels[i], val.logits[i], stressed.logits[i], val.ood_scores[i]);
+    std::snprintf(line, sizeof line, ",%d,%.6g,%.6g,%.6g\n", labels[i], val.logits[i], stressed.logits[i], val.ood_scores[i]);
     csv += r.data.paths[r.data.val[i]] + line;
   }
   if (auto ok = write_file_atomic((r.out / "validation_scores.csv").string(), csv.data(), csv.size()); !ok) {
     std::fprintf(stderr, "warning: %s\n", ok.error().message.c_str());
   }
-  std::printf("(the same rule on the stressed films would give threshold %.4f: validation %s | stressed %s)\n", stressed_threshold,
-              summary_line(compute_metrics(val_p, val_labels, stressed_threshold)).c_str(),
-              summary_line(compute_metrics(stressed_p, val_labels, stressed_threshold)).c_str());
+}
+
+std::vector<float> calibrated_logits(const PlattScaling& calibration, const std::vector<float>& logits) {
+  std::vector<float> out(logits.size());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<float>(calibration.apply_logit(logits[i]));
+  return out;
+}
+
+// Step 4, from the averaged weights: OOD statistics, calibration on validation, and the threshold.
+// The threshold is the centre (in logit space) of the widest J-maximising interval over the
+// validation films taken twice, as they are and stressed: an operating point that holds for
+// both, instead of one at the edge of what held-out films of the training hospital allow.
+TrainingRecord finish(Run& r) {
+  TrainingRecord rec;
+  XrayNet& net = r.average;
+  const std::vector<int> val_labels = labels_of(r.data, r.data.val);
+  fit_ood_statistics(r, net);
+  const NetworkOutputs val = run_network(net, static_cast<std::int64_t>(val_labels.size()), 256, rows_input(r.data, r.data.val));
+  const NetworkOutputs stressed = stressed_validation(r, net);
+  write_validation_scores(r, val_labels, val, stressed);
+
+  rec.ece_raw = expected_calibration_error(probabilities(PlattScaling{}, val.logits), val_labels);
+  rec.calibration = fit_platt(val.logits, val_labels);
+  const std::vector<float> val_p = probabilities(rec.calibration, val.logits), stressed_p = probabilities(rec.calibration, stressed.logits);
+  rec.ece_calibrated = expected_calibration_error(val_p, val_labels);
+
+  std::vector<float> both = calibrated_logits(rec.calibration, val.logits);
+  const std::vector<float> stressed_logits = calibrated_logits(rec.calibration, stressed.logits);
+  both.insert(both.end(), stressed_logits.begin(), stressed_logits.end());
+  std::vector<int> both_labels = val_labels;
+  both_labels.insert(both_labels.end(), val_labels.begin(), val_labels.end());
+  rec.threshold_choice = choose_threshold_j_centre(both, both_labels);
+  rec.threshold = sigmoid_of(rec.threshold_choice.threshold);
+  rec.validation = compute_metrics(val_p, val_labels, rec.threshold);
+  rec.validation_stressed = compute_metrics(stressed_p, val_labels, rec.threshold);
+  rec.stress_description = "each validation film once, seeded, " + describe(augment_preset("stress"));
+
+  const OodLimitRule rule;
+  rec.ood_limit = ood_limit(val.ood_scores, rule);
+  rec.ood_rule = rule.describe();
+  rec.ood_validation_count = static_cast<std::int64_t>(val_labels.size());
+  for (float s : val.ood_scores) rec.ood_validation_flagged += !(s <= rec.ood_limit);
+  // For the record: where the rule would put the threshold on the films as they are only.
+  const double clean_threshold = sigmoid_of(choose_threshold_j_centre(calibrated_logits(rec.calibration, val.logits), val_labels).threshold);
+  std::printf("(on the validation films as they are only, the rule would give %.4f: validation %s | stressed %s)\n", clean_threshold,
+              summary_line(compute_metrics(val_p, val_labels, clean_threshold)).c_str(),
+              summary_line(compute_metrics(stressed_p, val_labels, clean_threshold)).c_str());
   return rec;
 }
 
@@ -493,7 +511,7 @@ int run_train(const TrainOptions& o) {
     const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - process_start).count();
     std::printf("calibration: P = sigmoid(%.4f logit %+.4f); expected calibration error on validation %.4f (uncalibrated %.4f)\n",
                 rec.calibration.a, rec.calibration.b, rec.ece_calibrated, rec.ece_raw);
-    std::printf("threshold %.4f: centre of the J-maximising interval (%.4f, %.4f] in logit space\n", rec.threshold,
+    std::printf("threshold %.4f: centre of the J-maximising interval (%.4f, %.4f] in logit space, validation films as they are and stressed\n", rec.threshold,
                 sigmoid_of(rec.threshold_choice.lower), sigmoid_of(rec.threshold_choice.upper));
     std::printf("validation (in-distribution) at the threshold: %s\n", summary_line(rec.validation).c_str());
     std::printf("validation under the stress perturbation:      %s\n", summary_line(rec.validation_stressed).c_str());
