@@ -12,7 +12,7 @@
 #include "commands.h"
 #include "dataset.h"
 #include "export.h"
-#include "image_cache.h"
+#include "labelled_split.h"
 #include "metrics.h"
 #include "model_card.h"
 #include "ood_fit.h"
@@ -43,22 +43,11 @@ int run_calibrate(const CalibrateOptions& o) {
   if (!classifier) return fail(classifier.error().message);
   const ModelCard& card = classifier->card();
 
-  ScanOptions scan_options;
-  scan_options.splits = {o.split};
-  scan_options.check_contents = false;
-  auto scan = scan_dataset(o.data_dir, scan_options);
-  if (!scan) return fail(scan.error().message);
-  std::vector<std::string> paths;
-  for (const Sample& s : scan->samples) paths.push_back(s.path);
-  const ImageCache cache = build_image_cache(paths, card.preprocess);
-  for (const auto& f : cache.failed) std::fprintf(stderr, "skipped %s: %s\n", f.path.c_str(), f.reason.c_str());
-  std::vector<int> labels;
-  std::int64_t normal = 0, pneumonia = 0;
-  for (std::size_t i : cache.source) {
-    const int label = scan->samples[i].label == Label::kPneumonia ? 1 : 0;
-    labels.push_back(label);
-    (label ? pneumonia : normal) += 1;
-  }
+  auto split = load_labelled_split(o.data_dir, o.split, card.preprocess);
+  if (!split) return fail(split.error().message);
+  const ImageCache& cache = split->cache;
+  const std::vector<int>& labels = split->labels;
+  const std::int64_t normal = split->normal, pneumonia = split->pneumonia;
   if (normal < o.min_per_class || pneumonia < o.min_per_class) {
     return fail("the \"" + o.split + "\" split has " + std::to_string(normal) + " NORMAL and " + std::to_string(pneumonia) +
                 " PNEUMONIA films that could be read; calibration needs at least " + std::to_string(o.min_per_class) +
@@ -89,7 +78,7 @@ int run_calibrate(const CalibrateOptions& o) {
 
   // The card: everything from the original, with the new calibration, threshold and OOD limit.
   json updated = card.json;
-  const json fitted_on = {{"data", folder_name(scan->root)}, {"split", o.split}, {"NORMAL", normal}, {"PNEUMONIA", pneumonia}};
+  const json fitted_on = {{"data", split->data_name}, {"split", o.split}, {"NORMAL", normal}, {"PNEUMONIA", pneumonia}};
   updated["calibration"] = {{"method", "platt"}, {"a", platt.a}, {"b", platt.b}, {"fitted_on", fitted_on},
                             {"rule", rule}, {"date", utc_now()}, {"expected_calibration_error", ece},
                             {"fit_metrics", to_json(fitted)}, {"previous", card.json.value("calibration", json())},

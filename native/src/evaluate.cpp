@@ -10,7 +10,7 @@
 #include "export.h"
 #include "model_card.h"
 #include "operating_point.h"
-#include "image_cache.h"
+#include "labelled_split.h"
 #include "metrics.h"
 #include "output_files.h"
 #include "plots.h"
@@ -89,19 +89,11 @@ int run_evaluate(const EvaluateOptions& o) {
   if (!classifier) return fail(classifier.error().message);
   const ModelCard& card = classifier->card();
 
-  ScanOptions scan_options;
-  scan_options.splits = {o.split};
-  scan_options.check_contents = false;
-  auto scan = scan_dataset(o.data_dir, scan_options);
-  if (!scan) return fail(scan.error().message);
-  if (scan->samples.empty()) return fail(o.data_dir + ": no images in the \"" + o.split + "\" split");
-  std::vector<std::string> paths;
-  for (const Sample& s : scan->samples) paths.push_back(s.path);
-  const ImageCache cache = build_image_cache(paths, card.preprocess);
-  for (const auto& f : cache.failed) std::fprintf(stderr, "skipped %s: %s\n", f.path.c_str(), f.reason.c_str());
+  auto split = load_labelled_split(o.data_dir, o.split, card.preprocess);
+  if (!split) return fail(split.error().message);
+  const ImageCache& cache = split->cache;
+  const std::vector<int>& labels = split->labels;
 
-  std::vector<int> labels;
-  for (std::size_t i : cache.source) labels.push_back(scan->samples[i].label == Label::kPneumonia ? 1 : 0);
   const std::vector<Prediction> predictions = classifier->predict(cache.pixels.data(), cache.count(), cache.colour_fraction.data(), o.batch);
   std::vector<float> scores;
   std::int64_t flagged = 0;
@@ -123,7 +115,7 @@ int run_evaluate(const EvaluateOptions& o) {
 
   if (!o.json_path.empty()) {
     const nlohmann::json files = card.json.value("files", nlohmann::json::object());
-    nlohmann::json out = {{"split", o.split}, {"metrics", to_json(m)}, {"skipped", cache.failed.size() + scan->skipped.size()},
+    nlohmann::json out = {{"split", o.split}, {"metrics", to_json(m)}, {"skipped", split->skipped},
                           {"expected_calibration_error", ece}, {"out_of_distribution", flagged},
                           {"model_sha256", files.value("model.pt", nlohmann::json::object()).value("sha256", "")}};
     if (auto ok = write_text_file(o.json_path, out.dump(2) + "\n"); !ok) return fail(ok.error().message);
@@ -136,7 +128,7 @@ int run_evaluate(const EvaluateOptions& o) {
     // Kept apart from "validation": figures on data the model never trained or was tuned on.
     nlohmann::json updated = card.json;
     if (!updated.contains("evaluations") || !updated["evaluations"].is_array()) updated["evaluations"] = nlohmann::json::array();
-    updated["evaluations"].push_back(evaluation_entry(folder_name(scan->root), o.split, m, flagged, ece));
+    updated["evaluations"].push_back(evaluation_entry(split->data_name, o.split, m, flagged, ece));
     if (auto ok = write_model_card(o.model_dir, updated); !ok) return fail(ok.error().message);
     ExportOptions export_options;
     export_options.model_dir = o.model_dir;
