@@ -139,7 +139,8 @@ EMSCRIPTEN_KEEPALIVE int xray_show_result(float probability, const float* cam, i
   s.result.ood_score = ood_score;
   s.result.ood_limit = ood_limit;
   s.result.colour_fraction = g_colour_fraction;
-  s.result.in_colour = !std::isnan(ood_limit) && g_colour_fraction > s.model.ood.colour_limit;
+  // "In colour" is the reason only when the score alone would have passed the image.
+  s.result.in_colour = !std::isnan(ood_limit) && g_colour_fraction > s.model.ood.colour_limit && ood_score <= ood_limit;
   s.result.out_of_distribution = !std::isnan(ood_limit) && (!(ood_score <= ood_limit) || s.result.in_colour);
   s.result.show_anyway = false;
   s.result.probability = probability;
