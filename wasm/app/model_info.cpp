@@ -184,7 +184,7 @@ Expected<ModelInfo> parse_model_card(const std::string& json_text) {
   if (const json* t = member(card, "training"); t && t->is_object()) {
     const std::string epochs = number(*t, "epochs_run", "%.0f"), device = text(*t, "device"),
                       seconds = number(*t, "train_seconds", "%.0f");
-    if (!epochs.empty()) m.trained = "best of " + epochs + " epochs";
+    if (!epochs.empty()) m.trained = epochs + " epochs";
     if (!device.empty()) m.trained += (m.trained.empty() ? "on " : " on ") + device;
     if (!seconds.empty()) m.trained += (m.trained.empty() ? "" : ", ") + seconds + " s";
   }
