@@ -24,9 +24,11 @@ fi
 "$root/scripts/build_web.sh" "$model" "$out/dist"
 # A model trained here on generated images has an out-of-distribution gate fitted to them, which
 # real films rightly fail: it gets generated X-rays to drop.
+generated=()
 if [[ $model == "$root/web/model" && -n $originals && -d $originals ]]; then
   mapfile -t images < <(find "$originals" -type f -iname '*.jp*g' | sort | head -n 6)
 else
+  generated=(--generated)
   echo "note: no originals folder, or a model trained here on generated images; dropping generated images instead"
   [[ -d $out/data ]] || "$make_dataset" "$out/data" 12 256
   mapfile -t images < <(find "$out/data/test" -type f -name '*.jpeg' | sort | head -n 6)
@@ -35,5 +37,5 @@ printf '<!DOCTYPE html><html><body>not an X-ray</body></html>' > "$out/not-an-im
 node "$here/synthetic_image.mjs" "$out/not-a-chest-xray.png"
 "$xray" predict --model "$model" --csv "$out/expected.csv" "${images[@]}" "$out/not-a-chest-xray.png" 2>/dev/null
 node "$here/browser_test.mjs" "$out/dist" "$out/expected.csv" "${images[@]}" --bad "$out/not-an-image.jpeg" \
-    --ood "$out/not-a-chest-xray.png" --out "$out"
+    --ood "$out/not-a-chest-xray.png" --out "$out" "${generated[@]}"
 echo "screenshots: $(ls "$out"/screenshot*.png | tr '\n' ' ')"
