@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "model_spec.h"
+
 namespace xray {
 
 struct DataReportOptions {
@@ -29,10 +31,10 @@ struct TrainOptions {
   // beyond the list
   double learning_rate = 2e-3;
   double weight_decay = 1e-4;
-  std::vector<int> widths = {16, 32, 64, 96};
-  int convs_per_block = 2;
-  bool batch_norm = true;
-  double dropout = 0.2;
+  std::vector<int> widths = CnnOptions{}.widths;
+  int convs_per_block = CnnOptions{}.convs_per_block;
+  bool batch_norm = CnnOptions{}.batch_norm;
+  double dropout = CnnOptions{}.dropout;
   std::string cache_dir;          // keep decoded images here between runs
   int threads = 0;                // 0: all cores
   int max_per_class = 0;          // >0: a stratified subset of the training images, for quick runs

@@ -41,7 +41,9 @@ struct ModelSpec {
 };
 
 struct CnnOptions {
-  std::vector<int> widths = {16, 32, 64, 128};  // one block per width
+  // The default network: the one place its shape is written (TrainOptions, --help and the tests
+  // take it from here; the README quotes it).
+  std::vector<int> widths = {16, 32, 64, 96};  // one block per width
   int convs_per_block = 2;                      // conv3x3-BN-ReLU repeated, then 2x2 max pool
   bool batch_norm = true;
   double dropout = 0.2;

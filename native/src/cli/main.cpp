@@ -19,13 +19,20 @@ const auto kExistingFolder = CLI::Validator(
     },
     "FOLDER");
 
+// "16,32,64,96"
+std::string joined(const std::vector<int>& values) {
+  std::string out;
+  for (int v : values) out += (out.empty() ? "" : ",") + std::to_string(v);
+  return out;
+}
+
 // What the command line asked for: the chosen subcommand and its options.
 struct Parsed {
   CLI::App *report_cmd = nullptr, *train_cmd = nullptr, *eval_cmd = nullptr, *predict_cmd = nullptr, *export_cmd = nullptr,
            *calibrate_cmd = nullptr;
   xray::DataReportOptions report;
   xray::TrainOptions train;
-  std::string widths = "16,32,64,96";
+  std::string widths = joined(xray::CnnOptions{}.widths);
   xray::EvaluateOptions evaluate;
   xray::PredictOptions predict;
   xray::ExportOptions export_options;
@@ -154,7 +161,7 @@ int run(Parsed& p) {
         if (w < 1 || w > 4096) throw std::out_of_range("width");
         train.widths.push_back(w);
       } catch (const std::exception&) {
-        std::fprintf(stderr, "xray train: --widths must be positive integers separated by commas, e.g. 16,32,64,128\n");
+        std::fprintf(stderr, "xray train: --widths must be positive integers separated by commas, e.g. 16,32,64,96\n");
         return 2;
       }
       start = comma + 1;
