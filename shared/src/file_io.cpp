@@ -10,6 +10,7 @@
 #include <process.h>
 #define xray_getpid _getpid
 #else
+#include <fcntl.h>
 #include <unistd.h>
 #define xray_getpid getpid
 #endif
@@ -22,6 +23,10 @@ Expected<std::vector<std::uint8_t>> read_file(const std::string& path) {
   in.seekg(0, std::ios::end);
   const std::streamoff size = in.tellg();
   if (size < 0) return Error{ErrorCode::kIo, path + ": cannot read (is it a folder?)"};
+  if (static_cast<std::uint64_t>(size) > kMaxReadBytes) {
+    return Error{ErrorCode::kTooLarge, path + ": " + std::to_string(size >> 20) + " MiB, over the " +
+                                           std::to_string(kMaxReadBytes >> 30) + " GiB this reader accepts"};
+  }
   in.seekg(0, std::ios::beg);
   std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
   if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), size)) {
@@ -34,7 +39,11 @@ Expected<bool> write_file_atomic(const std::string& path, const void* data, std:
   const std::string tmp = path + ".tmp-" + std::to_string(xray_getpid());
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) return Error{ErrorCode::kIo, path + ": cannot write (" + std::strerror(errno) + ")"};
-  const bool written = (size == 0 || std::fwrite(data, 1, size, f) == size);
+  bool written = (size == 0 || std::fwrite(data, 1, size, f) == size);
+#if !defined(_WIN32)
+  // On disk before the rename: after a crash the path holds the old file or the new one, whole.
+  written = written && std::fflush(f) == 0 && fsync(fileno(f)) == 0;
+#endif
   const bool closed = std::fclose(f) == 0;
   if (!written || !closed) {
     std::remove(tmp.c_str());
@@ -45,6 +54,13 @@ Expected<bool> write_file_atomic(const std::string& path, const void* data, std:
     std::remove(tmp.c_str());
     return Error{ErrorCode::kIo, path + ": cannot replace (" + why + ")"};
   }
+#if !defined(_WIN32) && !defined(__EMSCRIPTEN__)
+  // The rename itself is durable once the folder is synced; a failure here loses nothing.
+  const std::string::size_type slash = path.find_last_of('/');
+  const std::string folder = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  const int fd = open(folder.c_str(), O_RDONLY);
+  if (fd >= 0) fsync(fd), close(fd);
+#endif
   return true;
 }
 
