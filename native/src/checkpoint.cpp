@@ -1,7 +1,8 @@
 #include "checkpoint.h"
 
-#include <filesystem>
-#include <unistd.h>
+#include <stdexcept>
+
+#include "xray/file_io.h"
 
 namespace xray {
 namespace {
@@ -30,9 +31,9 @@ void save_checkpoint(const std::string& path, XrayNet& net, XrayNet& average, to
   archive.write("counters", torch::tensor({static_cast<std::int64_t>(s.epochs_done)}));
   archive.write("history", text_tensor(s.history_json));
   archive.write("fingerprint", text_tensor(s.fingerprint));
-  const std::string tmp = path + ".tmp-" + std::to_string(getpid());
+  const std::string tmp = temporary_path(path);
   archive.save_to(tmp);
-  std::filesystem::rename(tmp, path);
+  if (auto ok = commit_file(tmp, path); !ok) throw std::runtime_error(ok.error().message);
 }
 
 TrainingState load_checkpoint(const std::string& path, XrayNet& net, XrayNet& average, torch::optim::Optimizer& optimizer,

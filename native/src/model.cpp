@@ -1,7 +1,8 @@
 #include "model.h"
 
-#include <filesystem>
-#include <unistd.h>
+#include <stdexcept>
+
+#include "xray/file_io.h"
 
 namespace xray {
 
@@ -136,9 +137,9 @@ void save_weights(torch::nn::Module& module, torch::serialize::OutputArchive& ar
 void save_weights(torch::nn::Module& module, const std::string& path) {
   torch::serialize::OutputArchive archive;
   save_weights(module, archive);
-  const std::string tmp = path + ".tmp-" + std::to_string(getpid());
+  const std::string tmp = temporary_path(path);
   archive.save_to(tmp);
-  std::filesystem::rename(tmp, path);
+  if (auto ok = commit_file(tmp, path); !ok) throw std::runtime_error(ok.error().message);
 }
 
 namespace {

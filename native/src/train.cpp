@@ -252,6 +252,11 @@ void build_model(Run& r) {
     std::error_code ec;
     for (const char* stale : {"model.pt", "model.json", "model.onnx", "checkpoint.pt"}) fs::remove(r.out / stale, ec);
   }
+  // Temporary files of a killed run (NAME.tmp-PID) are never picked up again: clear them.
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(r.out, ec)) {
+    if (entry.path().filename().string().find(".tmp-") != std::string::npos) fs::remove(entry.path(), ec);
+  }
   if (r.device.is_cuda()) use_channels_last(*r.net);
   r.history = json::parse(r.state.history_json);
   for (const json& h : r.history) r.train_seconds += h.value("seconds", 0.0);

@@ -35,8 +35,45 @@ Expected<std::vector<std::uint8_t>> read_file(const std::string& path) {
   return bytes;
 }
 
+namespace {
+
+// The rename itself is durable once the folder is synced; a failure here loses nothing.
+void sync_folder_of(const std::string& path) {
+#if !defined(_WIN32) && !defined(__EMSCRIPTEN__)
+  const std::string::size_type slash = path.find_last_of('/');
+  const std::string folder = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  const int fd = open(folder.c_str(), O_RDONLY);
+  if (fd >= 0) fsync(fd), close(fd);
+#else
+  (void)path;
+#endif
+}
+
+}  // namespace
+
+std::string temporary_path(const std::string& path) { return path + ".tmp-" + std::to_string(xray_getpid()); }
+
+Expected<bool> commit_file(const std::string& tmp, const std::string& path) {
+#if !defined(_WIN32)
+  const int fd = open(tmp.c_str(), O_RDONLY);
+  const bool synced = fd >= 0 && fsync(fd) == 0;
+  if (fd >= 0) close(fd);
+  if (!synced) {
+    std::remove(tmp.c_str());
+    return Error{ErrorCode::kIo, path + ": write failed (disk full?)"};
+  }
+#endif
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    std::remove(tmp.c_str());
+    return Error{ErrorCode::kIo, path + ": cannot replace (" + why + ")"};
+  }
+  sync_folder_of(path);
+  return true;
+}
+
 Expected<bool> write_file_atomic(const std::string& path, const void* data, std::size_t size) {
-  const std::string tmp = path + ".tmp-" + std::to_string(xray_getpid());
+  const std::string tmp = temporary_path(path);
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) return Error{ErrorCode::kIo, path + ": cannot write (" + std::strerror(errno) + ")"};
   bool written = (size == 0 || std::fwrite(data, 1, size, f) == size);
@@ -54,13 +91,7 @@ Expected<bool> write_file_atomic(const std::string& path, const void* data, std:
     std::remove(tmp.c_str());
     return Error{ErrorCode::kIo, path + ": cannot replace (" + why + ")"};
   }
-#if !defined(_WIN32) && !defined(__EMSCRIPTEN__)
-  // The rename itself is durable once the folder is synced; a failure here loses nothing.
-  const std::string::size_type slash = path.find_last_of('/');
-  const std::string folder = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  const int fd = open(folder.c_str(), O_RDONLY);
-  if (fd >= 0) fsync(fd), close(fd);
-#endif
+  sync_folder_of(path);
   return true;
 }
 

@@ -43,7 +43,9 @@ cmp -s "$tmp/m1/model.pt" "$tmp/m2/model.pt" || fail "two runs with the same see
 # Killed after epoch 2, resumed: the same final weights and log as the uninterrupted run.
 "$xray" "${train[@]}" --out "$tmp/m3" --stop-after-epoch 2 > /dev/null 2>&1 || fail "train --stop-after-epoch"
 [[ ! -e $tmp/m3/model.json ]] || fail "a stopped run must not write the model card yet"
+touch "$tmp/m3/checkpoint.pt.tmp-99999"  # what a kill during a save leaves behind
 "$xray" "${train[@]}" --out "$tmp/m3" --resume > "$tmp/resume.log" 2>&1 || { cat "$tmp/resume.log"; fail "train --resume"; }
+[[ ! -e $tmp/m3/checkpoint.pt.tmp-99999 ]] || fail "a killed run's temporary file was left in the model directory"
 grep -q "resuming after epoch 2 of 4" "$tmp/resume.log" || fail "resume did not start after epoch 2"
 cmp -s "$tmp/m1/model.pt" "$tmp/m3/model.pt" || fail "resumed run ended with different weights"
 losses() { node -e "for (const l of require('fs').readFileSync(process.argv[1], 'utf8').trim().split('\\n')) { const j = JSON.parse(l); console.log(j.epoch, j.train_loss, j.val_loss, j.val_auc); }" "$1"; }
