@@ -53,7 +53,7 @@ fi
 
 if [[ $what == all || $what == wasm ]]; then
   # Emscripten 3.1.6 on Debian: acorn comes from Debian's node modules, and ctest must run the
-  # generated .js with a node that accepts the flags (TOOLCHAIN.md).
+  # generated .js with a node that accepts the flags (emcmake passes one node 20 rejects).
   export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
   [[ -f build-wasm/CMakeCache.txt ]] || emcmake cmake -S . -B build-wasm "${generator[@]}" \
       -DCMAKE_BUILD_TYPE=Release -DCMAKE_CROSSCOMPILING_EMULATOR="$(command -v node)"

@@ -59,7 +59,7 @@ if [[ ! -f third_party/imgui/imgui.h ]]; then
   echo "setup: Dear ImGui $(grep -m1 'define IMGUI_VERSION ' third_party/imgui/imgui.h | cut -d'"' -f2) in third_party/imgui"
 fi
 # npm packages (web/package-lock.json): ONNX Runtime for Node is the test oracle. Its install
-# script would download CUDA files, so it is skipped (TOOLCHAIN.md); the CPU build is in the package.
+# script would download CUDA files (no network here), so it is skipped; the CPU build is in the package.
 lock_sum=$(sha256sum web/package-lock.json | cut -c1-64)
 if [[ ! -f web/node_modules/.xray-lock-sha256 || $(cat web/node_modules/.xray-lock-sha256) != "$lock_sum" ]]; then
   echo "setup: npm ci in web/"

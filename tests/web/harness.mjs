@@ -25,7 +25,8 @@ export function serveDist(distDir) {
 }
 
 export function launchChromium() {
-  // Flags from TOOLCHAIN.md: headless on a machine with no GPU and no outside network.
+  // Headless on a machine with no GPU and no outside network: background networking off, or
+  // Chromium keeps trying (and failing) to reach its own services.
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     // --disable-dev-shm-usage: containers often have a tiny /dev/shm, where Chromium crashes.
