@@ -4,7 +4,8 @@ if(NOT EMSCRIPTEN)
   return()
 endif()
 
-# Emscripten 3.1.6 needs acorn from Debian's node modules for -O2 and above (TOOLCHAIN.md).
+# Debian's Emscripten 3.1.6 runs its JS optimizer with node and needs the acorn parser, which
+# Debian installs under /usr/share/nodejs: without NODE_PATH there, emcc -O2 and above fail.
 if(NOT DEFINED ENV{NODE_PATH})
   message(WARNING "NODE_PATH is not set; emcc -O2 may fail to find 'acorn'. scripts/build.sh sets it.")
 endif()

@@ -1,8 +1,6 @@
 // xray calibrate: fits the calibration (Platt) and the threshold to a site's own labelled films
 // and writes a complete new model directory; the original is left untouched. The page and
 // `xray predict` then use the new threshold without any change on their side.
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 
@@ -10,13 +8,13 @@
 
 #include "classifier.h"
 #include "commands.h"
-#include "dataset.h"
 #include "export.h"
 #include "labelled_split.h"
 #include "metrics.h"
 #include "model_card.h"
 #include "ood_fit.h"
 #include "operating_point.h"
+#include "xray/file_io.h"
 
 namespace xray {
 namespace {
@@ -104,8 +102,9 @@ int run_calibrate(const CalibrateOptions& o) {
   }
 
   // Written into a temporary folder beside the target, then renamed: never a half-made model.
-  const fs::path out(o.out_dir);
-  const fs::path tmp = out.parent_path() / (out.filename().string() + ".tmp-" + std::to_string(getpid()));
+  fs::path out = fs::path(o.out_dir).lexically_normal();
+  if (out.filename().empty()) out = out.parent_path();  // "site/" names the folder "site"
+  const fs::path tmp = temporary_path(out.string());
   fs::remove_all(tmp, ec);
   fs::create_directories(tmp, ec);
   if (ec) return fail(tmp.string() + ": cannot create (" + ec.message() + ")");

@@ -6,7 +6,6 @@
 
 #include "classifier.h"
 #include "commands.h"
-#include "dataset.h"
 #include "export.h"
 #include "model_card.h"
 #include "operating_point.h"

@@ -213,24 +213,25 @@ Expected<std::string> write_onnx(const OnnxExport& m) {
       initializers.push_back({id + ".mean", {1, c}, tap.mean});
       initializers.push_back({id + ".whitening", {c, c}, tap.whitening});
       initializers.push_back({id + ".ones", {c, 1}, std::vector<float>(c, 1.0f)});
+      const std::string pooled = id + ".pooled";
       if (t == taps.size()) {  // the input thumbnail (model_spec.h)
         const std::int64_t kh = m.input_height / kOodThumbnail, kw = m.input_width / kOodThumbnail;
         nodes.push_back({"AveragePool", {"input"}, {id + ".thumbnail"}, {ints("kernel_shape", {kh, kw}), ints("strides", {kh, kw})}});
-        nodes.push_back({"Flatten", {id + ".thumbnail"}, {id + ".pooled"}, {integer("axis", 1)}});
+        nodes.push_back({"Flatten", {id + ".thumbnail"}, {pooled}, {integer("axis", 1)}});
       } else {
+        // Narrow taps add the spatial mean of the squares (model_spec.h) after the means.
+        const bool second_moment = c == 2 * channels[t];
+        const std::string means = second_moment ? id + ".mean_features" : pooled;
         nodes.push_back({"GlobalAveragePool", {tap_outputs[t]}, {id + ".mean4d"}, {}});
-        nodes.push_back({"Flatten", {id + ".mean4d"}, {id + ".mean_features"}, {integer("axis", 1)}});
+        nodes.push_back({"Flatten", {id + ".mean4d"}, {means}, {integer("axis", 1)}});
+        if (second_moment) {
+          nodes.push_back({"Mul", {tap_outputs[t], tap_outputs[t]}, {id + ".squared"}, {}});
+          nodes.push_back({"GlobalAveragePool", {id + ".squared"}, {id + ".meansq4d"}, {}});
+          nodes.push_back({"Flatten", {id + ".meansq4d"}, {id + ".meansq_features"}, {integer("axis", 1)}});
+          nodes.push_back({"Concat", {means, id + ".meansq_features"}, {pooled}, {integer("axis", 1)}});
+        }
       }
-      if (t == taps.size()) {
-      } else if (c == 2 * channels[t]) {  // second moment too: the spatial mean of the squares (model_spec.h)
-        nodes.push_back({"Mul", {tap_outputs[t], tap_outputs[t]}, {id + ".squared"}, {}});
-        nodes.push_back({"GlobalAveragePool", {id + ".squared"}, {id + ".meansq4d"}, {}});
-        nodes.push_back({"Flatten", {id + ".meansq4d"}, {id + ".meansq_features"}, {integer("axis", 1)}});
-        nodes.push_back({"Concat", {id + ".mean_features", id + ".meansq_features"}, {id + ".pooled"}, {integer("axis", 1)}});
-      } else {
-        nodes.push_back({"Identity", {id + ".mean_features"}, {id + ".pooled"}, {}});
-      }
-      nodes.push_back({"Sub", {id + ".pooled", id + ".mean"}, {id + ".centred"}, {}});
+      nodes.push_back({"Sub", {pooled, id + ".mean"}, {id + ".centred"}, {}});
       nodes.push_back({"MatMul", {id + ".centred", id + ".whitening"}, {id + ".z"}, {}});
       nodes.push_back({"Mul", {id + ".z", id + ".z"}, {id + ".z2"}, {}});
       nodes.push_back({"MatMul", {id + ".z2", id + ".ones"}, {id + ".distance"}, {}});

@@ -2,7 +2,6 @@
 // threshold, out-of-distribution statistics, card, ONNX. run_train reads as the list of steps.
 #include <torch/torch.h>
 #include <torch/version.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cmath>

@@ -49,6 +49,17 @@ void sync_folder_of(const std::string& path) {
 #endif
 }
 
+// Renames a finished temporary file over PATH and syncs the folder; removes it on failure.
+Expected<bool> replace_with(const std::string& tmp, const std::string& path) {
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    std::remove(tmp.c_str());
+    return Error{ErrorCode::kIo, path + ": cannot replace (" + why + ")"};
+  }
+  sync_folder_of(path);
+  return true;
+}
+
 }  // namespace
 
 std::string temporary_path(const std::string& path) { return path + ".tmp-" + std::to_string(xray_getpid()); }
@@ -63,13 +74,7 @@ Expected<bool> commit_file(const std::string& tmp, const std::string& path) {
     return Error{ErrorCode::kIo, path + ": write failed (disk full?)"};
   }
 #endif
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    std::remove(tmp.c_str());
-    return Error{ErrorCode::kIo, path + ": cannot replace (" + why + ")"};
-  }
-  sync_folder_of(path);
-  return true;
+  return replace_with(tmp, path);
 }
 
 Expected<bool> write_file_atomic(const std::string& path, const void* data, std::size_t size) {
@@ -86,13 +91,7 @@ Expected<bool> write_file_atomic(const std::string& path, const void* data, std:
     std::remove(tmp.c_str());
     return Error{ErrorCode::kIo, path + ": write failed (disk full?)"};
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    std::remove(tmp.c_str());
-    return Error{ErrorCode::kIo, path + ": cannot replace (" + why + ")"};
-  }
-  sync_folder_of(path);
-  return true;
+  return replace_with(tmp, path);
 }
 
 }  // namespace xray
