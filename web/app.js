@@ -1,54 +1,204 @@
-// The page's glue. The image never leaves the browser: the file's bytes go into the WASM app
+// The page's glue. The images never leave the browser: each file's bytes go into the WASM app
 // (the same C++ preprocessing as the trainer), the tensor goes to ONNX Runtime Web, the result
-// goes back to the app to draw. Everything is loaded from this page's own folder.
+// goes back to the app to draw and into the results table. Everything is loaded from this page's
+// own folder.
 import * as ort from './ort/ort.wasm.min.mjs';
+import { analyseBytes, readFile, withString } from './analysis.js';
+import { FOLDER_RULE, filesFromDrop, filesFromFolderInput, filesFromInput } from './file_sources.js';
+import { formatScore } from './format.js';
+import { AnalysisQueue } from './queue.js';
+import { Results } from './results.js';
 
 // window.xray: the page's state for scripts and tests. timeline: milliseconds since navigation.
-// analysed: how many dropped files have been handled (result or error), for scripts to wait on.
+// analysed: how many files have a row (result or error), for scripts to wait on.
+// lastResult: the last analysed file's result, null when it failed (lastError then says why).
+// results: one row per file; resultsCsv(): the same as `xray predict`'s CSV.
 // oodGate: {output, limit} when the model has an out-of-distribution gate, else null.
 // modelPanel: the lines the model panel draws on the canvas (it has no DOM text).
+// selected: the row shown above the table (-1: none); shown: what is shown for it.
 const xray = { ready: false, lastResult: null, lastError: null, modelCard: null, timeline: {}, analysed: 0,
-               oodGate: null, modelPanel: [] };
+               oodGate: null, modelPanel: [], results: [], selected: -1, shown: null, resultsCsv: () => results.csv() };
 window.xray = xray;
 const resultRegion = document.getElementById('result');
+const summaryRegion = document.getElementById('summary');
+const results = new Results(document.getElementById('results-table'), () => xray.oodGate);
+xray.results = results.rows;
 let app = null;        // the Emscripten module (xray-app.js)
 let session = null;    // ONNX Runtime Web session
-let queue = Promise.resolve();  // files are analysed one at a time, in drop order
 let modelCardText = '';
-const MAX_FILE_BYTES = 256e6;  // 40 megapixels is at most 160 MB even as 32-bit BMP
+let markReady, markFailed;
+const ready = new Promise((resolve, reject) => { markReady = resolve; markFailed = reject; });
+ready.catch(() => {});  // each waiting file reports it
 
 function announce(text) {
   resultRegion.textContent = text;
 }
 
-function withString(text, use) {
-  const size = app.lengthBytesUTF8(text) + 1;
-  const ptr = app._malloc(size);
-  app.stringToUTF8(text, ptr, size);
-  try { return use(ptr); } finally { app._free(ptr); }
-}
-
-// The same rule as the app's format_score (model_info.cpp), so the canvas and #result agree.
-// (printf: %.0f from 1000, %.3g from 1e9, else %.4g).
-function formatScore(value) {
-  if (Number.isNaN(value)) return 'nan';
-  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-  const a = Math.abs(value);
-  const exponential = (digits) => Number(value.toPrecision(digits)).toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
-  if (a >= 1e9) return exponential(3);
-  if (a >= 1000) return value.toFixed(0);
-  if (a !== 0 && a < 1e-4) return exponential(4);
-  return String(Number(value.toPrecision(4)));
-}
-
 function setStatus(text, isError = false) {
-  if (app) withString(text, (ptr) => app._xray_set_status(ptr, isError ? 1 : 0));
+  if (app) withString(app, text, (ptr) => app._xray_set_status(ptr, isError ? 1 : 0));
 }
 
-function fail(message) {
-  xray.lastError = message;
-  announce(`error: ${message}`);
-  if (app) withString(message, (ptr) => app._xray_report_error(ptr));
+function report(message) {
+  if (app) withString(app, message, (ptr) => app._xray_report_error(ptr));
+}
+
+// What the live region says about a shown file: the verdict, or why there is none.
+function verdictText(r) {
+  if (!r.outOfDistribution) return `${r.label} ${r.probability.toFixed(4)}`;
+  return r.inColour ? `NOT A CHEST X-RAY (in colour: ${(100 * r.colourFraction).toFixed(0)}% of its pixels)`
+                    : `NOT A CHEST X-RAY (score ${formatScore(r.oodScore)}, limit ${formatScore(xray.oodGate.limit)})`;
+}
+
+function addRow(row, file, show) {
+  const index = results.add(row, file);
+  withString(app, row.file, (name) => withString(app, row.error ?? '', (error) =>
+    app._xray_add_row(name, error, row.probability ?? NaN, row.outOfDistribution ? 1 : 0, row.oodScore ?? NaN,
+                      row.timings.total_ms, show ? 1 : 0)));
+  if (show) { xray.selected = index; results.markSelected(index); }
+  xray.analysed++;
+}
+
+// One waiting file: read, analyse, one row. A failure of any kind is that file's row.
+async function analyseEntry(entry, show) {
+  const start = performance.now();
+  let row, shownText;
+  try {
+    if (entry.error) throw new Error(entry.error);
+    const bytes = await readFile(entry.file);
+    const readMs = performance.now() - start;
+    const r = await analyseBytes({ app, ort, session, gate: xray.oodGate }, entry.path, bytes, show);
+    const end = performance.now();
+    row = { file: entry.path, probability: r.probability, label: r.label, outOfDistribution: r.outOfDistribution,
+            oodScore: r.oodScore, colourFraction: r.colourFraction, error: null,
+            timings: { ...r.timings, total_ms: end - start, read_ms: readMs, drop_to_result_ms: end - entry.droppedAt } };
+    xray.timeline.first_result ??= end;
+    xray.lastResult = { ...row, inColour: r.inColour };
+    xray.lastError = null;
+    shownText = verdictText(xray.lastResult);
+  } catch (error) {
+    const message = error.message || String(error);
+    const total = performance.now() - start;
+    row = { file: entry.path, probability: null, label: null, outOfDistribution: null, oodScore: null, colourFraction: null, error: message,
+            timings: { total_ms: total, drop_to_result_ms: performance.now() - entry.droppedAt } };
+    xray.lastResult = null;
+    xray.lastError = `${entry.path}: ${message}`;
+    shownText = `error: ${xray.lastError}`;
+    if (show) withString(app, entry.path, (name) => withString(app, message, (text) => app._xray_show_error(name, text)));
+    report(xray.lastError);
+  }
+  addRow(row, entry.file, show);
+  if (show) { xray.shown = { file: row.file, text: shownText }; announce(shownText); }
+}
+
+// A selected row: its file is read and analysed again to show its image and heatmap (only the
+// shown file's pixels are kept). A failed row shows its reason, never another file's picture.
+async function showRow(index) {
+  const row = results.rows[index];
+  if (!row) return;
+  xray.selected = index;
+  results.markSelected(index);
+  let text;
+  if (row.error !== null) {
+    withString(app, row.file, (name) => withString(app, row.error, (message) => app._xray_show_error(name, message)));
+    text = `error: ${row.file}: ${row.error}`;
+  } else {
+    try {
+      const r = await analyseBytes({ app, ort, session, gate: xray.oodGate }, row.file, await readFile(results.files[index]), true);
+      text = verdictText(r);
+    } catch (error) {
+      const message = `${error.message || error} (it was analysed before)`;
+      withString(app, row.file, (name) => withString(app, message, (m) => app._xray_show_error(name, m)));
+      text = `error: ${row.file}: ${message}`;
+    }
+  }
+  xray.shown = { file: row.file, text };
+  announce(`${index + 1} of ${results.rows.length}: ${row.file}: ${text}`);
+}
+
+function notAnalysed(entry, reason) {
+  addRow({ file: entry.path, probability: null, label: null, outOfDistribution: null, oodScore: null, colourFraction: null, error: reason,
+           timings: { total_ms: 0 } }, entry.file, false);
+}
+
+// The live summary is spoken at most every few seconds while a batch runs, and once at its end.
+let lastSpoken = 0;
+function progress(done, total, running) {
+  if (app) app._xray_set_progress(done, total, running ? 1 : 0);
+  const now = performance.now();
+  if (!running && results.rows.length) summaryRegion.textContent = `Done. ${results.summary(xray.modelCard?.labels ?? ['NORMAL', 'PNEUMONIA'])}`;
+  else if (running && now - lastSpoken > 5000) { lastSpoken = now; summaryRegion.textContent = `Analysing: ${done} of ${total}`; }
+}
+
+const queue = new AnalysisQueue({ ready, analyse: analyseEntry, showRow, notAnalysed, progress });
+
+function enqueue(files) {
+  const droppedAt = performance.now();
+  queue.add(files.map((f) => ({ ...f, droppedAt })));
+}
+
+function saveCsv() {
+  const url = URL.createObjectURL(new Blob([results.csv()], { type: 'text/csv' }));
+  const link = Object.assign(document.createElement('a'), { href: url, download: 'xray-results.csv' });
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+function clearResults() {
+  if (queue.running) return;
+  results.clear();
+  xray.selected = -1;
+  if (app) app._xray_clear_results();
+  summaryRegion.textContent = 'Results cleared.';
+}
+
+// Arrow keys, Page Up/Down, Home/End move the table's selection wherever the focus is (the
+// canvas cannot hold focus for screen readers). They are taken before the app's own keyboard
+// handling, which would otherwise move ImGui's focus at the same time.
+const SELECTION_KEYS = { ArrowUp: -1, ArrowDown: 1, PageUp: -10, PageDown: 10, Home: -1e9, End: 1e9 };
+function onSelectionKey(event) {
+  const delta = SELECTION_KEYS[event.key];
+  if (delta === undefined || !app || !results.rows.length || event.altKey || event.ctrlKey || event.metaKey) return;
+  if (event.target instanceof HTMLElement && event.target.matches('input[type=text], textarea, select')) return;
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  app._xray_select_step(delta);
+}
+
+function installInputs() {
+  window.addEventListener('keydown', onSelectionKey, true);
+  const fileInput = document.getElementById('file-input');
+  fileInput.addEventListener('change', () => {
+    if (fileInput.files.length) enqueue(filesFromInput(fileInput));
+    fileInput.value = '';
+  });
+  const folderInput = document.getElementById('folder-input');
+  folderInput.addEventListener('change', () => {
+    const files = filesFromFolderInput(folderInput);
+    if (files.length) enqueue(files);
+    else if (folderInput.files.length) report(`the folder holds no image files (${FOLDER_RULE})`);
+    folderInput.value = '';
+  });
+  document.getElementById('save-csv').addEventListener('click', saveCsv);
+  let depth = 0;  // dragenter/dragleave fire for every child element
+  const hover = (on) => app && app._xray_set_drag_hover(on ? 1 : 0);
+  window.addEventListener('dragenter', (e) => { e.preventDefault(); depth++; hover(true); });
+  window.addEventListener('dragleave', (e) => { e.preventDefault(); if (--depth <= 0) { depth = 0; hover(false); } });
+  window.addEventListener('dragover', (e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; });
+  window.addEventListener('drop', async (e) => {
+    e.preventDefault();
+    depth = 0;
+    // No redraw now: the app clears the highlight when it reads the file, and a frame drawn in
+    // between would only delay reading it.
+    const { files, emptyFolders } = await filesFromDrop(e.dataTransfer);
+    for (const name of emptyFolders) report(`${name}: no image files in this folder (${FOLDER_RULE})`);
+    if (files.length) enqueue(files);
+    else {
+      hover(false);
+      if (!emptyFolders.length) report('nothing to read in what was dropped; drop image files or a folder');
+    }
+  });
 }
 
 function loadApp() {
@@ -56,7 +206,13 @@ function loadApp() {
     window.Module = {
       canvas: document.getElementById('canvas'),
       onAppReady: () => resolve(window.Module),
+      onAppFailed: (reason) => reject(Object.assign(new Error('this browser cannot show WebGL2 graphics, which this page needs'), { reason })),
       printErr: (text) => console.warn(text),
+      // Called by the app (results_table.cpp): a row chosen by click or key, the table's buttons.
+      xraySelectRow: (index) => queue.select(index),
+      xrayStop: () => queue.stop(),
+      xraySaveCsv: saveCsv,
+      xrayClear: clearResults,
     };
     const script = document.createElement('script');
     script.src = 'xray-app.js';
@@ -77,106 +233,22 @@ async function checkModelFile(bytes) {
   if (have !== want) throw new Error(`model/model.onnx does not match model.json (sha256 ${have.slice(0, 12)}..., expected ${want.slice(0, 12)}...)`);
 }
 
+async function fetchOk(url, read) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return read(response);
+}
+
 async function loadModel() {
-  const response = await fetch('model/model.json');
-  if (!response.ok) throw new Error(`model/model.json: HTTP ${response.status}`);
-  modelCardText = await response.text();
-  xray.modelCard = JSON.parse(modelCardText);
   ort.env.wasm.wasmPaths = new URL('./ort/', import.meta.url).href;
   // Threads need cross-origin isolation, which plain static hosts do not give; one thread works anywhere.
   ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
-  const onnx = await fetch('model/model.onnx');
-  if (!onnx.ok) throw new Error(`model/model.onnx: HTTP ${onnx.status}`);
-  const onnxBytes = new Uint8Array(await onnx.arrayBuffer());
+  const [cardText, onnxBytes] = await Promise.all([fetchOk('model/model.json', (r) => r.text()),
+                                                   fetchOk('model/model.onnx', async (r) => new Uint8Array(await r.arrayBuffer()))]);
+  modelCardText = cardText;
+  xray.modelCard = JSON.parse(modelCardText);
   await checkModelFile(onnxBytes);
   session = await ort.InferenceSession.create(onnxBytes, { executionProviders: ['wasm'] });
-}
-
-async function analyse(name, bytes, droppedAt) {
-  const start = performance.now();
-  const input = app._malloc(Math.max(1, bytes.length));
-  if (!input) { fail(`${name}: not enough memory in this browser tab to read ${(bytes.length / 1e6).toFixed(0)} MB`); return; }
-  app.HEAPU8.set(bytes, input);
-  const tensorPtr = withString(name, (namePtr) => app._xray_preprocess(input, bytes.length, namePtr));
-  app._free(input);
-  if (!tensorPtr) {
-    fail(`${name}: ${app.UTF8ToString(app._xray_last_error())}`);
-    return;
-  }
-  const width = app._xray_model_width(), height = app._xray_model_height();
-  const data = app.HEAPF32.slice(tensorPtr / 4, tensorPtr / 4 + app._xray_tensor_size());  // a copy: ORT may keep it
-  const decodeMs = app._xray_decode_ms();
-  const preprocessMs = app._xray_preprocess_ms();
-  const inferStart = performance.now();
-  const outputs = await session.run({ input: new ort.Tensor('float32', data, [1, 1, height, width]) });
-  const inferenceMs = performance.now() - inferStart;
-  const probability = outputs.probability.data[0];
-  const cam = outputs.cam.data;
-  const [, , camHeight, camWidth] = outputs.cam.dims;
-  // Older models have no gate: no score, never flagged. A missing or NaN score under a gate is
-  // flagged by the app (it cannot vouch for the image).
-  const gate = xray.oodGate;
-  const oodScore = gate ? Number(outputs[gate.output]?.data[0] ?? NaN) : null;
-  const camPtr = app._malloc(cam.length * 4);
-  app.HEAPF32.set(cam, camPtr / 4);
-  const flagged = app._xray_show_result(probability, camPtr, camHeight, camWidth, inferenceMs,
-                                        gate ? oodScore : NaN, gate ? gate.limit : NaN) !== 0;
-  app._free(camPtr);
-
-  const label = app.UTF8ToString(app._xray_model_label(probability >= app._xray_model_threshold() ? 1 : 0));
-  const end = performance.now();
-  const timings = { decode_ms: decodeMs, preprocess_ms: preprocessMs, inference_ms: inferenceMs, total_ms: end - start,
-                    read_ms: start - droppedAt, drop_to_result_ms: end - droppedAt };
-  xray.timeline.first_result ??= end;
-  const colourFraction = app._xray_colour_fraction();
-  xray.lastResult = { file: name, probability, label, timings, outOfDistribution: flagged, oodScore, colourFraction };
-  xray.lastError = null;
-  const inColour = app._xray_result_in_colour() !== 0;
-  announce(flagged ? (inColour ? `NOT A CHEST X-RAY (in colour: ${(100 * colourFraction).toFixed(0)}% of its pixels)`
-                               : `NOT A CHEST X-RAY (score ${formatScore(oodScore)}, limit ${formatScore(gate.limit)})`)
-                   : `${label} ${probability.toFixed(4)}`);
-}
-
-function analyseFile(file) {
-  const droppedAt = performance.now();
-  queue = queue.then(async () => {
-    try {
-      if (!xray.ready) { fail('the model is still loading; try again in a moment'); return; }
-      if (file.size > MAX_FILE_BYTES) {
-        fail(`${file.name}: the file is ${(file.size / 1e6).toFixed(0)} MB; the limit is ${MAX_FILE_BYTES / 1e6} MB (is it an X-ray?)`);
-        return;
-      }
-      await analyse(file.name, new Uint8Array(await file.arrayBuffer()), droppedAt);
-    } catch (error) {
-      fail(`${file.name}: ${error.message || error}`);
-    } finally {
-      xray.analysed++;
-    }
-  });
-  return queue;
-}
-xray.analyseFile = analyseFile;
-
-function installInputs() {
-  const input = document.getElementById('file-input');
-  input.addEventListener('change', () => {
-    if (input.files.length) analyseFile(input.files[0]);
-    input.value = '';
-  });
-  let depth = 0;  // dragenter/dragleave fire for every child element
-  const hover = (on) => app && app._xray_set_drag_hover(on ? 1 : 0);
-  window.addEventListener('dragenter', (e) => { e.preventDefault(); depth++; hover(true); });
-  window.addEventListener('dragleave', (e) => { e.preventDefault(); if (--depth <= 0) { depth = 0; hover(false); } });
-  window.addEventListener('dragover', (e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; });
-  window.addEventListener('drop', (e) => {
-    e.preventDefault();
-    depth = 0;
-    const file = e.dataTransfer.files[0];
-    // No redraw now: the app clears the highlight when it reads the file, and a frame drawn in
-    // between would only delay reading it.
-    if (file) analyseFile(file);
-    else { hover(false); fail('nothing to read in what was dropped; drop an image file'); }
-  });
 }
 
 // The gate runs when the card gives a limit and model.onnx has the output it names; a card and
@@ -195,6 +267,15 @@ function setUpOodGate() {
   return 'No out-of-distribution check in this model. ';
 }
 
+// Without the app nothing can be shown on the canvas: the page says why in HTML.
+function appFailed(error) {
+  if (error.reason === 'no-webgl2') document.body.classList.add('no-webgl');
+  document.getElementById('no-webgl').textContent = `This page cannot start: ${error.message}.`;
+  document.body.classList.add('app-failed');
+  announce(`error: ${error.message}`);
+  markFailed(error);
+}
+
 async function main() {
   installInputs();
   // The model (14 MB of ONNX Runtime WASM, the network) and the app load at the same time.
@@ -208,22 +289,24 @@ async function main() {
       window.addEventListener(type, wake, { passive: true });
     }
   } catch (error) {
-    announce(`error: ${error.message}`);
+    appFailed(error);
     return;
   }
   try {
     await model;
-    if (!withString(modelCardText, (ptr) => app._xray_set_model_card(ptr))) {
+    if (!withString(app, modelCardText, (ptr) => app._xray_set_model_card(ptr))) {
       throw new Error('model/model.json is not a usable model card');
     }
     const gateNote = setUpOodGate();
     xray.modelPanel = JSON.parse(app.UTF8ToString(app._xray_model_panel()));
     xray.timeline.model_ready = performance.now();
-    setStatus(`Model ready: input ${app._xray_model_width()}x${app._xray_model_height()}, ONNX Runtime Web ${ort.env.versions?.web ?? ''} on ${ort.env.wasm.numThreads} thread(s). ${gateNote}Drop an X-ray or use Open.`);
+    setStatus(`Model ready: input ${app._xray_model_width()}x${app._xray_model_height()}, ONNX Runtime Web ${ort.env.versions?.web ?? ''} on ${ort.env.wasm.numThreads} thread(s). ${gateNote}Drop X-rays or a folder, or use Open.`);
     xray.ready = true;
+    markReady();
   } catch (error) {
     setStatus(`The model could not be loaded: ${error.message}`, true);
     announce(`error: ${error.message}`);
+    markFailed(error);
   }
 }
 

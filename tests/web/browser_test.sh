@@ -3,8 +3,8 @@
 # Uses the shipped model (web/model) when there is one, else trains a small one on generated
 # images; builds dist/ with it into OUT_DIR; drops real X-rays (or generated ones), a corrupt
 # file and a synthetic non-X-ray (for the out-of-distribution gate) into the page in Chromium;
-# compares with `xray predict`; checks the model panel with evaluations added to the card;
-# writes screenshots into OUT_DIR.
+# compares with `xray predict`; checks the model panel with evaluations added to the card; then
+# the same for a stack of files in one drop (batch_test.mjs); writes screenshots into OUT_DIR.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -26,16 +26,22 @@ fi
 # real films rightly fail: it gets generated X-rays to drop.
 generated=()
 if [[ $model == "$root/web/model" && -n $originals && -d $originals ]]; then
-  mapfile -t images < <(find "$originals" -type f -iname '*.jp*g' | sort | head -n 6)
+  mapfile -t films < <(find "$originals" -type f -iname '*.jp*g' | sort | head -n 10)
 else
   generated=(--generated)
   echo "note: no originals folder, or a model trained here on generated images; dropping generated images instead"
   [[ -d $out/data ]] || "$make_dataset" "$out/data" 12 256
-  mapfile -t images < <(find "$out/data/test" -type f -name '*.jpeg' | sort | head -n 6)
+  mapfile -t films < <(find "$out/data/test" -type f -name '*.jpeg' | sort | head -n 10)
 fi
+images=("${films[@]:0:6}")
 printf '<!DOCTYPE html><html><body>not an X-ray</body></html>' > "$out/not-an-image.jpeg"
 node "$here/synthetic_image.mjs" "$out/not-a-chest-xray.png"
 "$xray" predict --model "$model" --csv "$out/expected.csv" "${images[@]}" "$out/not-a-chest-xray.png" 2>/dev/null
 node "$here/browser_test.mjs" "$out/dist" "$out/expected.csv" "${images[@]}" --bad "$out/not-an-image.jpeg" \
     --ood "$out/not-a-chest-xray.png" --out "$out" "${generated[@]}"
-echo "screenshots: $(ls "$out"/screenshot*.png | tr '\n' ' ')"
+# A stack of films in one drop: 10 films, the HTML page saved as .jpeg and the non-X-ray (a
+# "photo"); then keyboard selection, a folder, a stale result, a 300 MB file, Stop, no WebGL2.
+batch=("${films[@]}" "$out/not-an-image.jpeg" "$out/not-a-chest-xray.png")
+"$xray" predict --model "$model" --csv "$out/batch-expected.csv" "${batch[@]}" 2>/dev/null || true
+node "$here/batch_test.mjs" "$out/dist" "$out/batch-expected.csv" "${batch[@]}" --out "$out" "${generated[@]}"
+echo "screenshots: $(ls "$out"/*.png | tr '\n' ' ')"

@@ -50,14 +50,17 @@ export async function openPage(page, url) {
   if (!(await page.evaluate(() => window.xray.ready))) throw new Error(`page not ready: ${await page.textContent('#result')}`);
 }
 
-// Drops a file on the page the way a person does (CDP drag events, fast for big files) and
-// waits for its result or error.
-export async function dropFile(cdp, page, file) {
-  // Counting handled files, not comparing results: objects passed from here are copies, never
-  // identical to the page's.
+// Drops files (or folders) on the page the way a person does (CDP drag events, fast for big
+// files) and waits until `count` more files have a row.
+export async function dropFiles(cdp, page, files, count = files.length) {
   const before = await page.evaluate(() => window.xray.analysed);
-  const data = { items: [], files: [path.resolve(file)], dragOperationsMask: 1 };
+  const data = { items: [], files: files.map((f) => path.resolve(f)), dragOperationsMask: 1 };
   for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x: 400, y: 400, data });
-  await page.waitForFunction((n) => window.xray.analysed > n, before, { timeout: 30000 });
+  await page.waitForFunction(([n, c]) => window.xray.analysed >= n + c, [before, count], { timeout: 60000 });
+}
+
+// Drops one file and returns its result or error.
+export async function dropFile(cdp, page, file) {
+  await dropFiles(cdp, page, [file]);
   return page.evaluate(() => ({ result: window.xray.lastResult, error: window.xray.lastError, text: document.getElementById('result').textContent }));
 }

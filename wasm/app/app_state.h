@@ -32,18 +32,48 @@ struct Result {
   bool show_anyway = false;  // per file: each flagged file starts with the answer hidden
 };
 
+// One analysed file as the results table shows it. Small on purpose: no pixels, so 10,000 rows
+// cost a few megabytes; the selected file is decoded again to be shown.
+struct ResultRow {
+  std::string file;   // the file's name, or its path inside a dropped folder
+  std::string error;  // empty when the file was analysed
+  float probability = 0;
+  bool positive = false;
+  bool out_of_distribution = false;
+  float ood_score = std::numeric_limits<float>::quiet_NaN();
+  float total_ms = 0;
+};
+
+// Every file of every drop since the page opened (or since "Clear"), and the queue's progress.
+struct Results {
+  std::vector<ResultRow> rows;  // in arrival order: a row's index is its index in window.xray.results
+  std::vector<int> order;       // row indices in display (sorted) order
+  bool order_dirty = false;     // rows added or sort changed: sort again before drawing
+  int sort_column = -1;         // -1: arrival order
+  bool sort_descending = false;
+  int selected = -1;            // the row shown above the table, -1 none
+  bool scroll_to_selected = false;
+  int done = 0, total = 0;      // the queue: files handled of files dropped since it was last empty
+  bool running = false;
+};
+
 struct AppState {
   ModelInfo model;
   std::string status = "Loading the model...";
   bool status_error = false;
   bool drag_hover = false;
 
+  // The file shown above the table. shown_error: it could not be analysed (then no image is
+  // shown: never another file's picture or verdict under its name).
   std::string file_name;
+  std::string shown_error;
+  bool has_image = false;
   int source_width = 0, source_height = 0;
   std::string source_format;
   Texture image;    // the X-ray, scaled for display
   Texture heatmap;  // the class activation map, coloured, with alpha
   Result result;
+  Results results;
 
   bool show_heatmap = true;
   // For a NORMAL result the map (scaled within the image) would still paint "strongest evidence"
@@ -56,6 +86,9 @@ struct AppState {
 };
 
 AppState& state();
+
+// Selects a row (arrival index) and, when notify is set, asks the page to show that file.
+void select_row(int index, bool notify);
 
 // Asks the render loop to draw the next few frames (it sleeps while nothing changes).
 void request_frames();

@@ -98,7 +98,8 @@ int main() {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
   g_window = glfwCreateWindow(1280, 800, "Chest X-ray classifier", nullptr, nullptr);
   if (!g_window) {
-    EM_ASM(document.body.classList.add('no-webgl'));
+    // The page shows its own HTML message (index.html) instead of waiting for an app that never starts.
+    EM_ASM({ if (Module.onAppFailed) Module.onAppFailed('no-webgl2'); });
     std::fprintf(stderr, "WebGL2 is not available in this browser\n");
     return 1;
   }

@@ -5,15 +5,15 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "colours.h"
+#include "results_table.h"
 
 namespace xray::app {
 namespace {
-
-const ImVec4 kNormalColour(0.35f, 0.80f, 0.45f, 1.0f);
-const ImVec4 kPneumoniaColour(1.00f, 0.45f, 0.35f, 1.0f);
-const ImVec4 kWarnColour(1.00f, 0.75f, 0.30f, 1.0f);
-const ImVec4 kErrorColour(1.00f, 0.40f, 0.40f, 1.0f);
-const ImVec4 kDimColour(0.65f, 0.68f, 0.72f, 1.0f);
 
 // A titled rule between sections (ImGui 1.86 has no SeparatorText).
 void section(const char* title) {
@@ -23,6 +23,25 @@ void section(const char* title) {
 }
 
 void open_file_dialog() { EM_ASM(document.getElementById('file-input').click()); }
+void open_folder_dialog() { EM_ASM(document.getElementById('folder-input').click()); }
+
+// Lines of text centred in a box: the empty drop zone, and the place of a file that has no image.
+void centred_lines(ImDrawList* draw, ImVec2 origin, ImVec2 avail, const std::vector<std::pair<std::string, ImU32>>& lines, float& y) {
+  for (const auto& [text, colour] : lines) {
+    const ImVec2 size = ImGui::CalcTextSize(text.c_str(), nullptr, false, avail.x - 16);
+    draw->AddText(nullptr, 0, {origin.x + std::max(8.0f, (avail.x - size.x) / 2), y}, colour, text.c_str(), nullptr, avail.x - 16);
+    y += size.y + ImGui::GetTextLineHeight() * 0.6f;
+  }
+}
+
+void open_buttons(ImVec2 origin, ImVec2 avail, float y, float scale) {
+  const ImVec2 button(150 * scale, 0);
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  ImGui::SetCursorScreenPos({origin.x + (avail.x - 2 * button.x - gap) / 2, y + 8 * scale});
+  if (ImGui::Button("Open X-rays...", button)) open_file_dialog();
+  ImGui::SameLine();
+  if (ImGui::Button("Open folder...", button)) open_folder_dialog();
+}
 
 // The X-ray fitted into the panel, with the heatmap stretched over it.
 void draw_image(AppState& s, float scale) {
@@ -31,29 +50,36 @@ void draw_image(AppState& s, float scale) {
   avail.y -= caption;
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  if (s.image.id == 0) {
+  if (!s.has_image) {
     const ImVec2 end(origin.x + avail.x, origin.y + avail.y);
+    float y = origin.y + avail.y * 0.38f;
+    if (!s.file_name.empty()) {  // a file is being read, or could not be analysed: no picture, not the last one's
+      draw->AddRectFilled(origin, end, IM_COL32(28, 30, 36, 255), 8 * scale);
+      if (s.shown_error.empty()) {
+        centred_lines(draw, origin, avail, {{s.file_name, IM_COL32(230, 232, 236, 255)}, {"Working...", IM_COL32(160, 165, 172, 255)}}, y);
+      } else {
+        centred_lines(draw, origin, avail,
+                      {{s.file_name + " could not be analysed", IM_COL32(255, 110, 110, 255)}, {s.shown_error, IM_COL32(230, 232, 236, 255)}}, y);
+      }
+      open_buttons(origin, avail, y, scale);
+      return;
+    }
     const ImU32 border = s.drag_hover ? IM_COL32(120, 190, 255, 255) : IM_COL32(110, 115, 125, 255);
     draw->AddRectFilled(origin, end, s.drag_hover ? IM_COL32(40, 60, 90, 255) : IM_COL32(28, 30, 36, 255), 8 * scale);
     for (float x = origin.x + 8 * scale; x < end.x - 8 * scale; x += 16 * scale) {  // dashed border
       draw->AddLine({x, origin.y}, {std::min(x + 8 * scale, end.x), origin.y}, border, 2 * scale);
       draw->AddLine({x, end.y}, {std::min(x + 8 * scale, end.x), end.y}, border, 2 * scale);
     }
-    for (float y = origin.y + 8 * scale; y < end.y - 8 * scale; y += 16 * scale) {
-      draw->AddLine({origin.x, y}, {origin.x, std::min(y + 8 * scale, end.y)}, border, 2 * scale);
-      draw->AddLine({end.x, y}, {end.x, std::min(y + 8 * scale, end.y)}, border, 2 * scale);
+    for (float y2 = origin.y + 8 * scale; y2 < end.y - 8 * scale; y2 += 16 * scale) {
+      draw->AddLine({origin.x, y2}, {origin.x, std::min(y2 + 8 * scale, end.y)}, border, 2 * scale);
+      draw->AddLine({end.x, y2}, {end.x, std::min(y2 + 8 * scale, end.y)}, border, 2 * scale);
     }
-    const char* lines[] = {"Drop a chest X-ray here", "JPEG, PNG, BMP or PGM, up to 40 megapixels",
-                           "The image is read in this browser and never leaves this computer."};
-    float y = origin.y + avail.y * 0.38f;
-    for (const char* line : lines) {
-      const ImVec2 size = ImGui::CalcTextSize(line);
-      draw->AddText({origin.x + (avail.x - size.x) / 2, y}, line == lines[0] ? IM_COL32(230, 232, 236, 255) : IM_COL32(160, 165, 172, 255), line);
-      y += size.y * 1.6f;
-    }
-    const ImVec2 button(170 * scale, 0);
-    ImGui::SetCursorScreenPos({origin.x + (avail.x - button.x) / 2, y + 8 * scale});
-    if (ImGui::Button("Open X-ray...", button)) open_file_dialog();
+    centred_lines(draw, origin, avail,
+                  {{"Drop chest X-rays or a folder here", IM_COL32(230, 232, 236, 255)},
+                   {"JPEG, PNG, BMP or PGM, up to 40 megapixels; many at once", IM_COL32(160, 165, 172, 255)},
+                   {"The images are read in this browser and never leave this computer.", IM_COL32(160, 165, 172, 255)}},
+                  y);
+    open_buttons(origin, avail, y, scale);
     return;
   }
   const float fit = std::min(avail.x / s.image.width, avail.y / s.image.height);
@@ -70,7 +96,6 @@ void draw_image(AppState& s, float scale) {
   }
   ImGui::SetCursorScreenPos({origin.x, origin.y + avail.y + 4 * scale});
   ImGui::TextColored(kDimColour, "%s  |  %s %dx%d", s.file_name.c_str(), s.source_format.c_str(), s.source_width, s.source_height);
-  if (ImGui::Button("Open another X-ray...")) open_file_dialog();
 }
 
 // Probability bar with the decision threshold marked.
@@ -114,8 +139,15 @@ void draw_timings(const AppState& s) {
 
 void draw_result(AppState& s, float scale) {
   section("Result");
+  if (!s.shown_error.empty()) {
+    ImGui::TextColored(kErrorColour, "Could not analyse %s", s.file_name.c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, kErrorColour);
+    ImGui::TextWrapped("%s", s.shown_error.c_str());
+    ImGui::PopStyleColor();
+    return;
+  }
   if (!s.result.valid) {
-    ImGui::TextColored(kDimColour, s.image.id ? "Working..." : "No image yet.");
+    ImGui::TextColored(kDimColour, s.file_name.empty() ? "No image yet." : "Working...");
     draw_probability(s, scale);
     return;
   }
@@ -292,10 +324,21 @@ void draw_ui(AppState& s, float scale) {
   const bool wide = io.DisplaySize.x >= 820 * scale;
   const float sidebar = wide ? std::min(400 * scale, io.DisplaySize.x * 0.4f) : 0.0f;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const ImVec2 image_size = wide ? ImVec2(avail.x - sidebar - ImGui::GetStyle().ItemSpacing.x, avail.y) : ImVec2(avail.x, avail.y * 0.55f);
-  ImGui::BeginChild("image", image_size, false, ImGuiWindowFlags_NoScrollbar);
+  const float spacing = ImGui::GetStyle().ItemSpacing.y;
+  // Left (or top, when narrow): the shown image, and the results table below it once there are rows.
+  const ImVec2 column = wide ? ImVec2(avail.x - sidebar - ImGui::GetStyle().ItemSpacing.x, avail.y) : ImVec2(avail.x, avail.y * 0.66f);
+  const bool table = !s.results.rows.empty() || s.results.running;
+  const float table_height = table ? std::floor(column.y * (wide ? 0.38f : 0.42f)) : 0.0f;
+  ImGui::BeginGroup();
+  ImGui::BeginChild("image", {column.x, column.y - table_height - (table ? spacing : 0)}, false, ImGuiWindowFlags_NoScrollbar);
   draw_image(s, scale);
   ImGui::EndChild();
+  if (table) {
+    ImGui::BeginChild("results", {column.x, table_height}, false, ImGuiWindowFlags_NoScrollbar);
+    draw_results(s, scale);
+    ImGui::EndChild();
+  }
+  ImGui::EndGroup();
   if (wide) ImGui::SameLine();
   ImGui::BeginChild("side", {0, 0}, false);
   draw_result(s, scale);
