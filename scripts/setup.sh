@@ -20,8 +20,9 @@ packages=(
   libgtest-dev libbenchmark-dev clang-14 libclang-rt-14-dev libjpeg-turbo-progs
   # fetching Dear ImGui's source package
   dpkg-dev
-  # test oracles: the ONNX checker (python3-onnx, for /usr/bin/python3); npm for ONNX Runtime
-  python3-onnx
+  # test oracles: the ONNX checker (python3-onnx, for /usr/bin/python3); npm for ONNX Runtime;
+  # DICOM fixtures and their decoders (pydicom writes them, dcmtk compresses and decompresses)
+  python3-onnx python3-pydicom dcmtk
   # browser end-to-end tests (driven by playwright-core from npm)
   chromium
 )

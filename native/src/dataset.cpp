@@ -22,8 +22,9 @@ namespace {
 
 constexpr std::array<const char*, 3> kSplitOrder = {"train", "val", "test"};
 constexpr std::array<Label, 2> kLabels = {Label::kNormal, Label::kPneumonia};
-constexpr std::array<const char*, 6> kImageExtensions = {".jpeg", ".jpg", ".png",
-                                                         ".bmp",  ".pgm", ".ppm"};
+constexpr std::array<const char*, 8> kImageExtensions = {".jpeg", ".jpg", ".png", ".bmp",
+                                                         ".pgm",  ".ppm", ".dcm", ".dicom"};
+constexpr const char* kExpectedExtensions = "expected .jpeg, .jpg, .png, .bmp, .pgm, .ppm, .dcm or .dicom";
 // Kaggle's zip nests the data set at most twice (chest_xray/chest_xray/).
 constexpr int kMaxDescend = 2;
 
@@ -167,9 +168,8 @@ std::string reject_reason(const fs::path& file, const Entry& entry, const ScanOp
   if (!entry.is_file) return "not a regular file (broken link or device)";
   std::string extension;
   if (!has_image_extension(entry.name, &extension)) {
-    return extension.empty() ? "no file extension; expected .jpeg, .jpg, .png, .bmp, .pgm or .ppm"
-                             : "not an image file name (" + extension +
-                                   "); expected .jpeg, .jpg, .png, .bmp, .pgm or .ppm";
+    return extension.empty() ? std::string("no file extension; ") + kExpectedExtensions
+                             : "not an image file name (" + extension + "); " + kExpectedExtensions;
   }
   std::error_code ec;
   const auto size = fs::file_size(file, ec);

@@ -44,7 +44,7 @@ struct DatasetScan {
   std::vector<std::string> notes;    // e.g. "val/NORMAL is empty", "descended into chest_xray/"
 };
 
-// True for the names the scan accepts as images: .jpeg .jpg .png .bmp .pgm .ppm, any case.
+// True for the names the scan accepts as images: .jpeg .jpg .png .bmp .pgm .ppm .dcm .dicom, any case.
 bool is_image_file_name(const std::string& file_name);
 
 // Error (kIo) when no split folder with NORMAL/ or PNEUMONIA/ exists under root; the message

@@ -1,5 +1,6 @@
 // xray predict: P(PNEUMONIA) and a label for each file, as CSV; bad files get their reason.
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -9,11 +10,23 @@
 #include "dataset.h"
 #include "image_cache.h"
 #include "output_files.h"
+#include "xray/image_probe.h"
 
 namespace xray {
 namespace {
 
 namespace fs = std::filesystem;
+
+// A file without an extension is taken when it is a DICOM file (PACS exports often name them so).
+bool is_dicom_without_extension(const fs::path& path) {
+  if (path.has_extension()) return false;
+  std::FILE* f = std::fopen(path.string().c_str(), "rb");
+  if (!f) return false;
+  std::uint8_t head[132];
+  const bool dicom = std::fread(head, 1, sizeof head, f) == sizeof head && looks_like_dicom(head, sizeof head);
+  std::fclose(f);
+  return dicom;
+}
 
 // Folders are searched recursively for image files (hidden files skipped); files named on the
 // command line are always tried, whatever their extension.
@@ -29,7 +42,10 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& inputs, st
           if (it->is_directory(ec)) it.disable_recursion_pending();
           continue;
         }
-        if (it->is_regular_file(ec) && is_image_file_name(it->path().filename().string())) found.push_back(it->path().string());
+        if (it->is_regular_file(ec) &&
+            (is_image_file_name(name) || is_dicom_without_extension(it->path()))) {
+          found.push_back(it->path().string());
+        }
       }
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());

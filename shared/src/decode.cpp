@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "dicom.h"
 #include "pnm.h"
 #include "xray/gray.h"
 
@@ -52,6 +53,14 @@ Expected<DecodedImage> decode_gray(const std::uint8_t* data, std::size_t size, c
 
   DecodedImage out;
   out.info = *info;
+  if (info->format == ImageFormat::kDicom) {
+    auto file = parse_dicom(data, size);
+    if (!file) return file.error();
+    auto gray = decode_dicom_gray(*file);
+    if (!gray) return gray.error();
+    out.gray = std::move(*gray);
+    return out;
+  }
   if (info->format == ImageFormat::kPnm) {
     auto header = parse_pnm_header(data, size);
     if (!header) return header.error();

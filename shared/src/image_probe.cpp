@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "byte_reader.h"
+#include "dicom.h"
 #include "probes.h"
 
 namespace xray {
@@ -14,6 +15,7 @@ const char* image_format_name(ImageFormat format) {
     case ImageFormat::kPng: return "PNG";
     case ImageFormat::kBmp: return "BMP";
     case ImageFormat::kPnm: return "PNM";
+    case ImageFormat::kDicom: return "DICOM";
   }
   return "?";
 }
@@ -49,6 +51,8 @@ Expected<ImageInfo> probe_image(const std::uint8_t* data, std::size_t size) {
   if (data == nullptr || size == 0) {
     return Error{ErrorCode::kEmptyInput, "empty input: the file has zero bytes"};
   }
+  // DICOM first: its 128-byte preamble may hold anything, even another format's signature.
+  if (looks_like_dicom(data, size)) return probe_dicom(data, size);
   if (starts_with(data, size, "\xff\xd8\xff", 3)) return probe_jpeg(data, size);
   if (starts_with(data, size, "\x89PNG\r\n\x1a\n", 8)) return probe_png(data, size);
   if (starts_with(data, size, "BM", 2)) return probe_bmp(data, size);
@@ -64,7 +68,7 @@ Expected<ImageInfo> probe_image(const std::uint8_t* data, std::size_t size) {
   std::string what = "not an image this reader knows (first bytes " + hex_prefix(data, size) + ")";
   if (looks_like_text(data, size)) what += "; it looks like text, perhaps an HTML page or a note";
   return Error{ErrorCode::kUnknownFormat,
-               what + "; expected JPEG, PNG, BMP or binary PGM/PPM"};
+               what + "; expected JPEG, PNG, BMP, binary PGM/PPM or DICOM"};
 }
 
 Expected<ImageInfo> check_limits(const ImageInfo& info, const DecodeLimits& limits) {

@@ -18,8 +18,8 @@ namespace {
 const char* kUsage =
     "usage: xray-preprocess [options] IMAGE OUT.f32\n"
     "\n"
-    "Decodes IMAGE (JPEG, PNG, BMP, PGM/PPM), turns it into the model's input tensor and writes\n"
-    "it to OUT.f32 as raw little-endian float32, channels x height x width (1 x H x W).\n"
+    "Decodes IMAGE (JPEG, PNG, BMP, PGM/PPM, DICOM), turns it into the model's input tensor and\n"
+    "writes it to OUT.f32 as raw little-endian float32, channels x height x width (1 x H x W).\n"
     "\n"
     "options:\n"
     "  --spec FILE          preprocessing spec JSON, or a model.json holding one under \"preprocess\"\n"

@@ -1,4 +1,5 @@
-// Decode image bytes (JPEG baseline/progressive, PNG 8/16-bit, BMP, PGM/PPM) to one gray channel.
+// Decode image bytes (JPEG baseline/progressive, PNG 8/16-bit, BMP, PGM/PPM, DICOM) to one gray
+// channel.
 #pragma once
 
 #include <cstddef>

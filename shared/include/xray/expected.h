@@ -10,7 +10,7 @@ namespace xray {
 
 enum class ErrorCode {
   kEmptyInput,     // zero bytes
-  kUnknownFormat,  // not JPEG, PNG, BMP or PGM/PPM
+  kUnknownFormat,  // not JPEG, PNG, BMP, PGM/PPM or DICOM
   kTruncated,      // the file ends before its own structure says it should
   kCorrupt,        // structure present but invalid
   kUnsupported,    // a valid variant this library does not decode (e.g. arithmetic JPEG)

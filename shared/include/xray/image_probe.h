@@ -13,7 +13,7 @@
 
 namespace xray {
 
-enum class ImageFormat { kJpeg, kPng, kBmp, kPnm };
+enum class ImageFormat { kJpeg, kPng, kBmp, kPnm, kDicom };
 
 const char* image_format_name(ImageFormat format);
 
@@ -22,7 +22,7 @@ struct ImageInfo {
   int width = 0;
   int height = 0;
   int channels = 0;          // as stored: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA (JPEG: 1 or 3)
-  int bits_per_channel = 8;  // 8 or 16
+  int bits_per_channel = 8;  // 8 or 16; DICOM: bits stored, 1..16
   bool progressive = false;  // JPEG only
 };
 
@@ -32,6 +32,10 @@ struct DecodeLimits {
   std::int64_t max_pixels = 40000000;  // 40 megapixels
   int min_side = 16;                  // smaller cannot be a radiograph worth classifying
 };
+
+// DICOM is recognised by content, "DICM" after a 128-byte preamble, whatever the file's name:
+// folder scans use this to take DICOM files that have no extension.
+bool looks_like_dicom(const std::uint8_t* data, std::size_t size);
 
 // Reads the header and walks the whole container structure; does not decode pixels.
 Expected<ImageInfo> probe_image(const std::uint8_t* data, std::size_t size);
