@@ -2,7 +2,9 @@
 # Fuzzes decode+preprocess with libFuzzer (clang-14, ASan+UBSan).
 # usage: scripts/fuzz.sh [SECONDS]   (default 600)
 # Seeds: the small fixture files the tests make (build/fixtures.fuzz-seeds, from ctest's
-# fixtures.make); the corpus grows in build-fuzz/corpus, crashes land in build-fuzz/crashes.
+# fixtures.make) and small DICOM files (tests/scripts/make_dicom_fixtures.sh), with a dictionary of
+# DICOM tags and transfer syntaxes (tests/fuzz/dicom.dict); the corpus grows in build-fuzz/corpus,
+# crashes land in build-fuzz/crashes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
@@ -14,6 +16,12 @@ if [[ ! -d $seeds ]]; then
 fi
 out=build-fuzz
 mkdir -p "$out/corpus" "$out/crashes" "$out/third_party/include"
+# DICOM seeds: the small generated fixtures, compressed and malformed ones included.
+if [[ ! -d $out/dicom/fixtures ]]; then
+  tests/scripts/make_dicom_fixtures.sh "$out/dicom" >/dev/null
+  mkdir -p "$out/dicom/seeds"
+  find "$out/dicom/fixtures" "$out/dicom/bad" -type f -size -64k -exec cp {} "$out/dicom/seeds/" \;
+fi
 for dir in stb nlohmann; do
   [[ -e $out/third_party/include/$dir ]] || ln -s "/usr/include/$dir" "$out/third_party/include/$dir"
 done
@@ -25,7 +33,7 @@ if [[ ! -x $out/fuzz_preprocess || -n $(find shared tests/fuzz -newer "$out/fuzz
   clang++-14 "${flags[@]}" "${sources[@]}" -o "$out/fuzz_preprocess"
 fi
 echo "fuzz: running for ${seconds}s"
-"$out/fuzz_preprocess" "$out/corpus" "$seeds" -max_total_time="$seconds" -rss_limit_mb=2048 \
+"$out/fuzz_preprocess" "$out/corpus" "$seeds" "$out/dicom/seeds" -dict=tests/fuzz/dicom.dict -max_total_time="$seconds" -rss_limit_mb=2048 \
   -malloc_limit_mb=1024 -timeout=10 -max_len=65536 -artifact_prefix="$out/crashes/" -print_final_stats=1 \
   2>&1 | tee "$out/last-run.log" | grep -E "^#[0-9]+ +(pulse|DONE)|ERROR|SUMMARY|stat::" || true
 status=${PIPESTATUS[0]}
