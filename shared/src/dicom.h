@@ -14,7 +14,8 @@
 
 namespace xray {
 
-// How the pixel data of a transfer syntax is stored.
+// How the pixel data of a transfer syntax is stored. kJpegBaseline: 8-bit DCT JPEG (baseline, and
+// extended or progressive in their 8-bit form), decoded as a .jpg file would be.
 enum class PixelEncoding { kNative, kJpegBaseline, kJpegLossless, kRle };
 
 struct TransferSyntax {

@@ -116,6 +116,10 @@ Expected<GrayImage> baseline_to_gray(const DicomFile& file) {
   DecodeLimits any;  // the container's size was checked already; the frame must match it
   any.min_side = 1;
   auto decoded = decode_gray(bytes->data(), bytes->size(), any);
+  if (!decoded && decoded.error().code == ErrorCode::kUnsupported) {
+    return Error{ErrorCode::kUnsupported, "unsupported DICOM transfer syntax " + file.syntax.uid + " (" +
+                                              file.syntax.name + ") with this frame: " + decoded.error().message};
+  }
   if (!decoded) return decoded.error();
   const DicomPixelModule& m = file.pixels;
   if (decoded->gray.width != m.columns || decoded->gray.height != m.rows) {

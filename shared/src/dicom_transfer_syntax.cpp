@@ -15,7 +15,7 @@ struct SyntaxEntry {
   PixelEncoding encoding;
 };
 
-constexpr std::array<SyntaxEntry, 24> kSyntaxes = {{
+constexpr std::array<SyntaxEntry, 25> kSyntaxes = {{
     {"1.2.840.10008.1.2", "implicit VR little endian", true, true, PixelEncoding::kNative},
     {"1.2.840.10008.1.2.1", "explicit VR little endian", true, false, PixelEncoding::kNative},
     {"1.2.840.10008.1.2.4.50", "JPEG baseline", true, false, PixelEncoding::kJpegBaseline},
@@ -24,7 +24,10 @@ constexpr std::array<SyntaxEntry, 24> kSyntaxes = {{
     {"1.2.840.10008.1.2.5", "RLE lossless", true, false, PixelEncoding::kRle},
     {"1.2.840.10008.1.2.1.99", "deflated explicit VR little endian", false, false, PixelEncoding::kNative},
     {"1.2.840.10008.1.2.2", "explicit VR big endian", false, false, PixelEncoding::kNative},
-    {"1.2.840.10008.1.2.4.51", "JPEG extended, 12-bit", false, false, PixelEncoding::kNative},
+    // Extended (SOF1) and progressive (SOF2) JPEG in their 8-bit form are what stb_image reads;
+    // a 12-bit frame is refused with this syntax named (dicom_gray.cpp).
+    {"1.2.840.10008.1.2.4.51", "JPEG extended", true, false, PixelEncoding::kJpegBaseline},
+    {"1.2.840.10008.1.2.4.55", "JPEG progressive", true, false, PixelEncoding::kJpegBaseline},
     {"1.2.840.10008.1.2.4.80", "JPEG-LS lossless", false, false, PixelEncoding::kNative},
     {"1.2.840.10008.1.2.4.81", "JPEG-LS near-lossless", false, false, PixelEncoding::kNative},
     {"1.2.840.10008.1.2.4.90", "JPEG 2000", false, false, PixelEncoding::kNative},

@@ -6,6 +6,7 @@ dcmtk's dcmdjpeg/dcmdrle made of a compressed one) and DECODED_DIR holds what de
 the original: NAME.raw.pgm (stored samples) and NAME.pgm (8-bit gray). The samples must equal
 pydicom's, and the gray image must equal the README's DICOM rule, implemented here again in
 numpy from the standard's formulas, pixel for pixel."""
+import os
 import sys
 
 import numpy as np
@@ -89,22 +90,28 @@ def main():
             array = ds.pixel_array
             frame = array[0] if getattr(ds, "NumberOfFrames", 1) > 1 else array
             assert np.array_equal(frame.astype(np.int64), cells & ((1 << ds.BitsStored) - 1)), name
-        raw = read_pgm(f"{decoded_dir}/{name}.raw.pgm")
+        # Lossy JPEG frames have no stored samples of their own (decode-gray writes no .raw.pgm):
+        # libjpeg (dcmdjpeg) and stb_image may round their IDCTs differently, by a level or two.
+        lossy = not os.path.exists(f"{decoded_dir}/{name}.raw.pgm")
         gray = read_pgm(f"{decoded_dir}/{name}.pgm")
         expected = expected_gray(ds, cells)
         problems = []
-        if raw.shape != cells.shape or not np.array_equal(raw, cells):
-            problems.append("stored samples differ from pydicom's")
+        if not lossy:
+            raw = read_pgm(f"{decoded_dir}/{name}.raw.pgm")
+            if raw.shape != cells.shape or not np.array_equal(raw, cells):
+                problems.append("stored samples differ from pydicom's")
+        tolerance = 3 if lossy else 0
         if gray.shape != expected.shape:
             problems.append(f"gray image is {gray.shape}, expected {expected.shape}")
-        elif not np.array_equal(gray, expected):
+        elif np.abs(gray - expected).max() > tolerance:
             diff = np.abs(gray - expected)
-            problems.append(f"gray differs at {int((diff > 0).sum())} pixels (max {int(diff.max())})")
+            problems.append(f"gray differs at {int((diff > tolerance).sum())} pixels (max {int(diff.max())})")
         if problems:
             failures += 1
             print(f"FAILED {name}: {'; '.join(problems)}")
         else:
-            print(f"ok {name}: {gray.shape[1]}x{gray.shape[0]}, samples and gray equal the oracle")
+            what = "gray within 3 levels of dcmdjpeg's (lossy)" if lossy else "samples and gray equal the oracle"
+            print(f"ok {name}: {gray.shape[1]}x{gray.shape[0]}, {what}")
     sys.exit(1 if failures else 0)
 
 

@@ -2,7 +2,8 @@
 # make_dicom_fixtures.sh OUT_DIR [ORIGINALS_DIR]: DICOM test files, made with Debian's tools.
 #   OUT_DIR/fixtures: pydicom writes uncompressed files (make_dicom_fixtures.py; real radiographs too
 #     when ORIGINALS_DIR exists); dcmtk compresses some: JPEG lossless SV1 (dcmcjpeg), process 14
-#     with predictors 2-7 and point transforms (+el +sv N +pt N), RLE (dcmcrle); img2dcm wraps the
+#     with predictors 2-7 and point transforms (+el +sv N +pt N), lossy 8-bit baseline, extended and
+#     progressive JPEG (+eb, +ee, +ep), RLE (dcmcrle); img2dcm wraps the
 #     first original JPEG unchanged (real_baseline.dcm; OUT_DIR/original.jpeg is that JPEG).
 #   OUT_DIR/bad: malformed files every reader must refuse (make_bad_dicom.py).
 # Used by dicom_test.sh and, for fuzzing seeds, by scripts/fuzz.sh.
@@ -35,6 +36,10 @@ for p in 2 3 4 5 6 7; do
 done
 compress dcmcjpeg u16_explicit.dcm u16_sv1_pt2.dcm +el +sv 1 +pt 2
 compress dcmcjpeg real0_u16.dcm real0_u16_p6_pt3.dcm +el +sv 6 +pt 3
+# Lossy 8-bit DCT JPEG in its three DICOM syntaxes (baseline, extended, progressive).
+compress dcmcjpeg real0_u8.dcm real0_u8_lossy_baseline.dcm +eb
+compress dcmcjpeg u8_mono1.dcm u8_mono1_lossy_extended.dcm +ee
+compress dcmcjpeg u8_mono1.dcm u8_mono1_lossy_progressive.dcm +ep
 for f in u16_explicit u8_mono1 rgb_interleaved s12_signed_window u16_two_frames real1_u16 real0_u16_mono1; do
   compress dcmcrle $f.dcm ${f}_rle.dcm
 done
@@ -43,4 +48,5 @@ if [[ -n $originals ]]; then
   img2dcm -i JPEG "$out/original.jpeg" "$fx/real_baseline.dcm"
 fi
 $python "$scripts/make_bad_dicom.py" "$fx" "$out/bad"
+dcmcjpeg +ee "$fx/u12_implicit_window.dcm" "$out/bad/bad_extended_12bit.dcm"  # 12-bit DCT JPEG: refused
 echo "dicom fixtures: $(ls "$fx" | wc -l) in $fx, $(ls "$out/bad" | wc -l) malformed in $out/bad"
