@@ -7,6 +7,7 @@
 
 #include "dicom.h"
 #include "pnm.h"
+#include "probes.h"
 #include "xray/gray.h"
 
 namespace xray {
@@ -66,6 +67,10 @@ Expected<DecodedImage> decode_gray(const std::uint8_t* data, std::size_t size, c
     if (!header) return header.error();
     out.gray = decode_pnm_gray(data, *header);
     return out;
+  }
+  if (info->format == ImageFormat::kBmp) {
+    auto palette = check_bmp_palette_indices(data, size);
+    if (!palette) return palette.error();
   }
   auto gray = info->bits_per_channel == 16 ? decode_with_stb<stbi_us>(data, size, *info)
                                             : decode_with_stb<stbi_uc>(data, size, *info);

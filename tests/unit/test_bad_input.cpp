@@ -158,6 +158,12 @@ TEST(BadInput, BmpPixelOutsideItsPalette) {
   shorter.insert(shorter.end(), b.begin() + 14 + 40 + 1024, b.end());
   for (int i = 0; i < 4; ++i) shorter[10 + i] = static_cast<std::uint8_t>(offset >> (8 * i));
   expect_error(shorter, ErrorCode::kCorrupt, "colour 3 of a 2-entry palette");
+  // The scan of every pixel comes after the size limits: an image over them is refused by its
+  // size, before a single palette index is read.
+  DecodeLimits small;
+  small.max_side = 19;
+  expect_error(shorter, ErrorCode::kTooLarge, "limit is 19 pixels", small);
+  EXPECT_TRUE(probe_image(shorter.data(), shorter.size()).ok()) << "the probe reads headers only";
 }
 
 TEST(BadInput, ScanWithUndefinedHuffmanTable) {
