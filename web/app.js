@@ -239,16 +239,20 @@ async function fetchOk(url, read) {
   return read(response);
 }
 
+// ONNX Runtime's WASM (14 MB to compile) is the longest step of start-up: the session is created
+// as soon as model.onnx arrives, which starts that compile, and the checksum and the card are read
+// while it runs.
 async function loadModel() {
   ort.env.wasm.wasmPaths = new URL('./ort/', import.meta.url).href;
   // Threads need cross-origin isolation, which plain static hosts do not give; one thread works anywhere.
   ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
-  const [cardText, onnxBytes] = await Promise.all([fetchOk('model/model.json', (r) => r.text()),
-                                                   fetchOk('model/model.onnx', async (r) => new Uint8Array(await r.arrayBuffer()))]);
-  modelCardText = cardText;
+  const onnxBytes = fetchOk('model/model.onnx', async (r) => new Uint8Array(await r.arrayBuffer()));
+  const created = onnxBytes.then((bytes) => ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] }));
+  created.catch(() => {});  // reported below, after the checksum's verdict
+  modelCardText = await fetchOk('model/model.json', (r) => r.text());
   xray.modelCard = JSON.parse(modelCardText);
-  await checkModelFile(onnxBytes);
-  session = await ort.InferenceSession.create(onnxBytes, { executionProviders: ['wasm'] });
+  await checkModelFile(await onnxBytes);
+  session = await created;
 }
 
 // The gate runs when the card gives a limit and model.onnx has the output it names; a card and
@@ -284,6 +288,7 @@ async function main() {
   try {
     app = await loadApp();
     xray.timeline.app_ready = performance.now();
+    if (queue.running) progress(queue.done, queue.total, true);  // files dropped before the app was there
     const wake = () => app._xray_wake();
     for (const type of ['pointermove', 'pointerdown', 'pointerup', 'wheel', 'keydown', 'keyup', 'focus']) {
       window.addEventListener(type, wake, { passive: true });

@@ -90,6 +90,13 @@ AppState& state();
 // Selects a row (arrival index) and, when notify is set, asks the page to show that file.
 void select_row(int index, bool notify);
 
+// The queue starts: its first frame waits one busy interval (render loop, main.cpp), so a few
+// files are analysed before any frame costs them time.
+void hold_frames();
+
+// Input (pointer, keys, wheel): frames at once, also while the queue works.
+void request_input_frames();
+
 // Asks the render loop to draw the next few frames (it sleeps while nothing changes).
 void request_frames();
 

@@ -62,7 +62,7 @@ void begin_showing(const char* name) {
 extern "C" {
 
 // Input events from the page (pointer, wheel, keys) wake the render loop.
-EMSCRIPTEN_KEEPALIVE void xray_wake() { xray::app::request_frames(); }
+EMSCRIPTEN_KEEPALIVE void xray_wake() { xray::app::request_input_frames(); }
 
 // Returns 1 when the card is usable; otherwise the page says why.
 EMSCRIPTEN_KEEPALIVE int xray_set_model_card(const char* json) {
@@ -163,7 +163,7 @@ EMSCRIPTEN_KEEPALIVE const float* xray_preprocess(const std::uint8_t* bytes, int
 EMSCRIPTEN_KEEPALIVE void xray_show_error(const char* name, const char* message) {
   begin_showing(name);
   state().shown_error = message;
-  xray::app::request_frames();
+  xray::app::request_input_frames();  // the shown file: at once, also while the queue works
 }
 
 // What is shown above the table, as JSON, for scripts and tests: {"file", "image", "error", "result"}.
@@ -194,7 +194,7 @@ EMSCRIPTEN_KEEPALIVE int xray_gate_flags(double ood_score, double ood_limit) {
 EMSCRIPTEN_KEEPALIVE int xray_show_result(float probability, const float* cam, int cam_height, int cam_width, double inference_ms,
                                           double ood_score, double ood_limit) {
   auto& s = state();
-  xray::app::request_frames();
+  xray::app::request_input_frames();  // the shown file: at once, also while the queue works
   const Gate g = gate(ood_score, ood_limit);
   s.result.valid = true;
   s.result.ood_score = ood_score;

@@ -47,6 +47,7 @@ EMSCRIPTEN_KEEPALIVE void xray_clear_results() {
 // The queue: done of total files handled; running while it works (the table shows Stop).
 EMSCRIPTEN_KEEPALIVE void xray_set_progress(int done, int total, int running) {
   auto& r = state().results;
+  if (running && !r.running) xray::app::hold_frames();  // a single file is done before the first frame
   r.done = done;
   r.total = total;
   r.running = running != 0;

@@ -19,7 +19,12 @@
 namespace {
 
 GLFWwindow* g_window = nullptr;
-int g_frames_to_draw = 10;  // frames still to draw; see request_frames()
+int g_frames_to_draw = 2;  // frames still to draw (at start: enough for ImGui's first layout); see request_frames()
+bool g_input = false;       // input arrived since the last frame (request_input_frames)
+double g_last_frame_ms = 0;
+// While the queue works, new rows alone redraw this often: with software WebGL a frame costs
+// tens of milliseconds of the main thread at a laptop's window size, time the analysis needs.
+constexpr double kBusyFrameInterval = 500;
 int g_ui_scale = 0;  // whole-number UI scale; ImGui's built-in pixel font stays crisp at integer sizes
 
 // Sizes the canvas to its CSS box in device pixels; returns that size.
@@ -65,6 +70,10 @@ void frame() {
     xray::app::request_frames();
   }
   if (g_frames_to_draw <= 0) return;
+  const double now = emscripten_get_now();
+  if (xray::app::state().results.running && !g_input && now - g_last_frame_ms < kBusyFrameInterval) return;
+  g_input = false;
+  g_last_frame_ms = now;
   --g_frames_to_draw;
   int width = 0, height = 0;
   sync_canvas(width, height);
@@ -85,7 +94,12 @@ void frame() {
 }  // namespace
 
 namespace xray::app {
-void request_frames() { g_frames_to_draw = std::max(g_frames_to_draw, 3); }
+void request_frames() { g_frames_to_draw = std::max(g_frames_to_draw, 2); }  // ImGui settles a layout in two
+void hold_frames() { g_last_frame_ms = emscripten_get_now(); }
+void request_input_frames() {
+  g_input = true;
+  request_frames();
+}
 }  // namespace xray::app
 
 int main() {

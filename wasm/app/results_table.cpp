@@ -137,7 +137,8 @@ void select_row(int index, bool notify) {
   if (index < 0 || index >= static_cast<int>(r.rows.size())) return;
   r.selected = index;
   r.scroll_to_selected = true;
-  request_frames();
+  if (notify) request_input_frames();  // a click or a key: answer at once
+  else request_frames();
   if (notify) EM_ASM({ if (Module.xraySelectRow) Module.xraySelectRow($0); }, index);
 }
 

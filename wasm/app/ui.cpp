@@ -76,7 +76,7 @@ void draw_image(AppState& s, float scale) {
     }
     centred_lines(draw, origin, avail,
                   {{"Drop chest X-rays or a folder here", IM_COL32(230, 232, 236, 255)},
-                   {"JPEG, PNG, BMP or PGM, up to 40 megapixels; many at once", IM_COL32(160, 165, 172, 255)},
+                   {"JPEG, PNG, BMP, PGM or DICOM, up to 40 megapixels; many at once", IM_COL32(160, 165, 172, 255)},
                    {"The images are read in this browser and never leave this computer.", IM_COL32(160, 165, 172, 255)}},
                   y);
     open_buttons(origin, avail, y, scale);
