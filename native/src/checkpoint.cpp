@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "model_directory.h"
 #include "xray/file_io.h"
 
 namespace xray {
@@ -33,6 +34,7 @@ void save_checkpoint(const std::string& path, XrayNet& net, XrayNet& average, to
   archive.write("fingerprint", text_tensor(s.fingerprint));
   const std::string tmp = temporary_path(path);
   archive.save_to(tmp);
+  kill_point("checkpoint");  // kill tests: a half-done save must not cost the last checkpoint
   if (auto ok = commit_file(tmp, path); !ok) throw std::runtime_error(ok.error().message);
 }
 

@@ -39,6 +39,7 @@ Expected<Classifier> Classifier::load(const std::string& model_dir, const std::s
   if (!dev) return dev.error();
   const std::string weights = (std::filesystem::path(model_dir) / "model.pt").string();
   if (!std::filesystem::exists(weights)) return Error{ErrorCode::kIo, weights + ": missing (the model directory needs model.json and model.pt)"};
+  if (auto verified = verify_model_file(model_dir, *card, "model.pt"); !verified) return verified.error();
 
   auto impl = std::make_shared<Impl>();
   impl->card = std::move(*card);

@@ -32,6 +32,10 @@ struct ModelCard {
 // Reads and checks MODEL_DIR/model.json; errors name the file and the problem.
 Expected<ModelCard> read_model_card(const std::string& model_dir);
 
+// MODEL_DIR/NAME against the sha256 the card records for it (files.NAME.sha256): a file from
+// another run, or changed since, is refused with what to do. A card without the entry passes.
+Expected<bool> verify_model_file(const std::string& model_dir, const ModelCard& card, const std::string& name);
+
 struct Prediction {
   float probability = 0;  // calibrated P(PNEUMONIA)
   float logit = 0;        // raw network output, before calibration

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "export.h"
 #include "model_card.h"
+#include "model_directory.h"
 #include "operating_point.h"
 #include "labelled_split.h"
 #include "metrics.h"
@@ -128,10 +129,14 @@ int run_evaluate(const EvaluateOptions& o) {
     nlohmann::json updated = card.json;
     if (!updated.contains("evaluations") || !updated["evaluations"].is_array()) updated["evaluations"] = nlohmann::json::array();
     updated["evaluations"].push_back(evaluation_entry(split->data_name, o.split, m, flagged, ece));
-    if (auto ok = write_model_card(o.model_dir, updated); !ok) return fail(ok.error().message);
-    ExportOptions export_options;
-    export_options.model_dir = o.model_dir;
-    if (auto ok = export_model_onnx(export_options); !ok) return fail(ok.error().message);
+    auto recorded = update_model_directory(o.model_dir, [&](const std::string& staging) -> Expected<bool> {
+      if (auto ok = write_model_card(staging, updated); !ok) return ok.error();
+      ExportOptions export_options;
+      export_options.model_dir = staging;
+      if (auto ok = export_model_onnx(export_options); !ok) return ok.error();
+      return true;
+    });
+    if (!recorded) return fail(recorded.error().message);
     std::printf("recorded in %s/model.json (evaluations) and model.onnx's metadata\n", o.model_dir.c_str());
   }
   return 0;

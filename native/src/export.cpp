@@ -5,6 +5,7 @@
 
 #include "classifier.h"
 #include "model.h"
+#include "model_directory.h"
 #include "onnx_writer.h"
 #include "sha256.h"
 #include "xray/file_io.h"
@@ -54,6 +55,7 @@ Expected<std::string> export_model_onnx(const ExportOptions& o) {
   auto card = read_model_card(o.model_dir);
   if (!card) return card.error();
   const std::string weights = (fs::path(o.model_dir) / "model.pt").string();
+  if (auto verified = verify_model_file(o.model_dir, *card, "model.pt"); !verified) return verified.error();
   XrayNet net(card->layers);
   bool ood_complete = false;
   try {
@@ -97,9 +99,22 @@ Expected<std::string> export_model_onnx(const ExportOptions& o) {
 }
 
 int run_export(const ExportOptions& o) {
-  auto path = export_model_onnx(o);
-  if (!path) return std::fprintf(stderr, "xray export: %s\n", path.error().message.c_str()), 1;
-  std::printf("wrote %s (ONNX IR 8, opset 17) and its sha256 in %s/model.json\n", path->c_str(), o.model_dir.c_str());
+  if (!o.onnx_path.empty()) {
+    auto path = export_model_onnx(o);
+    if (!path) return std::fprintf(stderr, "xray export: %s\n", path.error().message.c_str()), 1;
+    std::printf("wrote %s (ONNX IR 8, opset 17)\n", path->c_str());
+    return 0;
+  }
+  // Into the model directory: the new model.onnx and the card that records it arrive together.
+  auto replaced = update_model_directory(o.model_dir, [&](const std::string& staging) -> Expected<bool> {
+    ExportOptions in_staging = o;
+    in_staging.model_dir = staging;
+    auto path = export_model_onnx(in_staging);
+    if (!path) return path.error();
+    return true;
+  });
+  if (!replaced) return std::fprintf(stderr, "xray export: %s\n", replaced.error().message.c_str()), 1;
+  std::printf("wrote %s/model.onnx (ONNX IR 8, opset 17) and its sha256 in model.json\n", o.model_dir.c_str());
   return 0;
 }
 

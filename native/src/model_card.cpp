@@ -75,6 +75,23 @@ Expected<ModelCard> read_model_card(const std::string& model_dir) {
   return card;
 }
 
+Expected<bool> verify_model_file(const std::string& model_dir, const ModelCard& card, const std::string& name) {
+  const json files = card.json.value("files", json::object());
+  if (!files.is_object() || !files.contains(name) || !files.at(name).is_object()) return true;
+  const std::string expected = files.at(name).value("sha256", "");
+  if (expected.empty()) return true;
+  const std::string path = (std::filesystem::path(model_dir) / name).string();
+  auto actual = sha256_file_hex(path);
+  if (!actual) return actual.error();
+  if (*actual != expected) {
+    return Error{ErrorCode::kCorrupt,
+                 path + " does not match the sha256 in model.json (" + actual->substr(0, 12) + "... instead of " +
+                     expected.substr(0, 12) + "...): the files come from different runs or one was changed; "
+                     "retrain, or restore the whole model directory from a copy"};
+  }
+  return true;
+}
+
 json card_from_training(const TrainingRecord& r) {
   const TrainOptions& o = r.options;
   json validation = to_json(r.validation);

@@ -21,6 +21,7 @@
 #include "metrics.h"
 #include "model.h"
 #include "model_card.h"
+#include "model_directory.h"
 #include "ood_fit.h"
 #include "operating_point.h"
 #include "patient_split.h"
@@ -245,16 +246,6 @@ void build_model(Run& r) {
                        "model...); rerun with the same flags, or without --resume to start over"};
     }
     std::printf("resuming after epoch %d of %d\n", r.state.epochs_done, r.o.epochs);
-  } else {
-    // The data loaded and the model is built: only now may an older run's files go, so that a
-    // failed start never leaves a model directory without its model.
-    std::error_code ec;
-    for (const char* stale : {"model.pt", "model.json", "model.onnx", "checkpoint.pt"}) fs::remove(r.out / stale, ec);
-  }
-  // Temporary files of a killed run (NAME.tmp-PID) are never picked up again: clear them.
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(r.out, ec)) {
-    if (entry.path().filename().string().find(".tmp-") != std::string::npos) fs::remove(entry.path(), ec);
   }
   if (r.device.is_cuda()) use_channels_last(*r.net);
   r.history = json::parse(r.state.history_json);
@@ -457,7 +448,8 @@ std::string torch_version() {
 
 }  // namespace
 
-int run_train(const TrainOptions& o) {
+int run_train(const TrainOptions& given) {
+  TrainOptions o = given;
   const auto process_start = std::chrono::steady_clock::now();
   if (auto bad = validate_options(o); !bad.empty()) return fail(bad);
   auto device_name = resolve_device(o.device);
@@ -467,8 +459,18 @@ int run_train(const TrainOptions& o) {
   std::error_code ec;
   fs::create_directories(o.out_dir, ec);
   if (ec || !fs::is_directory(o.out_dir)) return fail(o.out_dir + ": cannot create the model directory (" + ec.message() + ")");
+  remove_stale_temporaries(o.out_dir);
   if (o.resume && !fs::exists(fs::path(o.out_dir) / "checkpoint.pt")) {
-    return fail("--resume: no checkpoint in " + o.out_dir + " (checkpoint.pt); start without --resume");
+    // A run killed before its first checkpoint left nothing to resume: --resume still finishes.
+    std::printf("note: --resume: no checkpoint in %s yet, so nothing to resume; starting from the beginning\n",
+                o.out_dir.c_str());
+    o.resume = false;
+  }
+  if (!o.resume) {
+    // A fresh run gives up the older run's checkpoint at once, so that `--resume` after a kill at
+    // any moment continues this run. The older model stays until the new one replaces it whole
+    // (model_directory.h).
+    fs::remove(fs::path(o.out_dir) / "checkpoint.pt", ec);
   }
 
   Run r{o, torch::Device(*device_name == "cuda" ? torch::kCUDA : torch::kCPU), *device_name, fs::path(o.out_dir)};
@@ -504,13 +506,20 @@ int run_train(const TrainOptions& o) {
     rec.val_counts = {r.data.val_neg, r.data.val_pos};
     rec.skipped_files = r.data.skipped;
 
-    save_weights(*r.average, (r.out / "model.pt").string());
-    auto written = write_model_card(o.out_dir, card_from_training(rec));
-    if (!written) return fail(written.error().message);
-    ExportOptions export_options;
-    export_options.model_dir = o.out_dir;
-    auto onnx = export_model_onnx(export_options);
-    if (!onnx) return fail(onnx.error().message);
+    auto replaced = update_model_directory(o.out_dir, [&](const std::string& staging) -> Expected<bool> {
+      save_weights(*r.average, (fs::path(staging) / "model.pt").string());
+      kill_point("model.pt");
+      auto written = write_model_card(staging, card_from_training(rec));
+      if (!written) return written.error();
+      kill_point("model.json");
+      ExportOptions export_options;
+      export_options.model_dir = staging;
+      auto onnx = export_model_onnx(export_options);
+      if (!onnx) return onnx.error();
+      kill_point("model.onnx");
+      return true;
+    });
+    if (!replaced) return fail(replaced.error().message);
 
     const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - process_start).count();
     std::printf("calibration: P = sigmoid(%.4f logit %+.4f); expected calibration error on validation %.4f (uncalibrated %.4f)\n",
@@ -526,6 +535,8 @@ int run_train(const TrainOptions& o) {
     return 0;
   } catch (const TrainError& e) {
     return fail(e.message);
+  } catch (const std::exception& e) {  // LibTorch and the file system (a full disk, a lost folder)
+    return fail(std::string(e.what()).substr(0, 300));
   }
 }
 

@@ -139,7 +139,8 @@ for f in model.pt model.json model.onnx; do [[ -s $tmp/keep/$f ]] || fail "a fai
 # Wrong usage: clear messages, non-zero exit, nothing half-written.
 expect_error "no such folder" train --data "$tmp/nowhere" --out "$tmp/m9"
 expect_error "--epochs must be 1..10000" "${train[@]}" --out "$tmp/m9" --epochs 0
-expect_error "no checkpoint" "${train[@]}" --out "$tmp/m8" --resume
+out=$("$xray" "${train[@]}" --out "$tmp/m8" --resume 2>&1)
+[[ $? == 0 && $out == *"no checkpoint in"*"starting from the beginning"* ]] || fail "--resume without a checkpoint must start over, saying so: $out"
 expect_error "is a file, not a folder" predict --model "$tmp/m1" --csv "$tmp/m1/model.json/out.csv" "$tmp/data/test"
 expect_error "model.json" predict --model "$tmp/data" "$tmp/data/test"
 expect_error "no training images" train --data "$tmp/empty" --out "$tmp/m7"
