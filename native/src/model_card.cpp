@@ -101,7 +101,7 @@ json card_from_training(const TrainingRecord& r) {
   return {
       {"format", "xray-model-card"},
       {"card_version", kCardVersion},
-      {"task", "pediatric chest X-ray (anterior-posterior), NORMAL vs PNEUMONIA"},
+      {"task", r.provenance.task},
       {"notice", "Research and teaching demo, not a medical device. Not for diagnosis."},
       {"labels", {"NORMAL", "PNEUMONIA"}},
       {"output", "probability = sigmoid(a logit + b) = calibrated P(PNEUMONIA) (see calibration); label PNEUMONIA when "
@@ -140,10 +140,9 @@ json card_from_training(const TrainingRecord& r) {
       {"validation_stressed", stressed},
       {"evaluations", json::array()},
       {"data",
-       {{"source", "Kermany, Zhang, Goldbaum (2018), Labeled Optical Coherence Tomography (OCT) and Chest X-Ray Images "
-                   "for Classification, Mendeley Data v2, doi:10.17632/rscbjbr9sj.2 (Kaggle: Chest X-Ray Images (Pneumonia)), "
-                   "when trained on that data set (the folder name below says which folder was used)"},
-        {"licence", "CC BY 4.0 (Kermany et al.), when trained on that data set"},
+       {{"source", r.provenance.source},
+        {"licence", r.provenance.licence},
+        {"provenance", r.provenance.how},
         {"folder", r.data_root_name},
         {"split", "validation carved from the train split, stratified by class, grouped by patient"},
         {"train", {{"NORMAL", r.train_counts.first}, {"PNEUMONIA", r.train_counts.second}}},

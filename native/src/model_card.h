@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "data_provenance.h"
 #include "metrics.h"
 #include "model_spec.h"
 #include "operating_point.h"
@@ -45,6 +46,7 @@ struct TrainingRecord {
   std::string device, torch_version;
   double train_seconds = 0;
   std::string data_root_name;  // the data folder's name only: no machine paths in the card
+  DataProvenance provenance;   // task, source, licence as the data says (data_provenance.h)
   std::pair<std::int64_t, std::int64_t> train_counts, val_counts;  // NORMAL, PNEUMONIA
   std::int64_t skipped_files = 0;
 };

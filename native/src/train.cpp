@@ -102,6 +102,7 @@ struct Data {
   std::vector<std::int64_t> train, val;  // indices into pixels
   std::int64_t train_neg = 0, train_pos = 0, val_neg = 0, val_pos = 0;
   std::string root_name;
+  DataProvenance provenance;
   std::int64_t skipped = 0;
 };
 
@@ -133,6 +134,11 @@ Data load_data(const TrainOptions& o, int threads) {
   if (samples.empty()) throw TrainError{o.data_dir + ": no training images found under train/NORMAL or train/PNEUMONIA"};
 
   Data data;
+  std::vector<std::string> image_paths;
+  for (const Sample& s : scan->samples) image_paths.push_back(s.path);
+  auto provenance = describe_data_source(scan->root, image_paths);  // before the long decode
+  if (!provenance) throw TrainError{provenance.error().message};
+  data.provenance = *provenance;
   data.spec.width = data.spec.height = o.image_size;
   std::vector<std::string> paths;
   for (const Sample& s : samples) paths.push_back(s.path);
@@ -502,6 +508,7 @@ int run_train(const TrainOptions& given) {
     rec.torch_version = torch_version();
     rec.train_seconds = r.train_seconds;
     rec.data_root_name = r.data.root_name;
+    rec.provenance = r.data.provenance;
     rec.train_counts = {r.data.train_neg, r.data.train_pos};
     rec.val_counts = {r.data.val_neg, r.data.val_pos};
     rec.skipped_files = r.data.skipped;

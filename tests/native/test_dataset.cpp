@@ -18,6 +18,7 @@
 #include <unistd.h>
 #endif
 
+#include "data_provenance.h"
 #include "dataset.h"
 #include "image_writers.h"
 #include "patient_split.h"
@@ -440,4 +441,69 @@ TEST(DatasetRealData, ScanCountsAndPatientSplit) {
   EXPECT_NEAR(val_pneumonia / 3875.0, 0.15, 0.005);
   std::cout << "val: " << val_normal << " NORMAL, " << val_pneumonia << " PNEUMONIA images, "
             << val_patients.size() << " patients; train: " << train_patients.size() << " patients\n";
+}
+
+// Provenance for the model card: said by the data (dataset.json), recognised, or unknown.
+namespace {
+
+void touch(const fs::path& p) {
+  fs::create_directories(p.parent_path());
+  xray::test::write_bytes(p.string(), {1});
+}
+
+std::vector<std::string> kermany_names(const fs::path& root) {
+  std::vector<std::string> paths;
+  for (int i = 1; i <= 10; ++i) {
+    paths.push_back((root / "train/NORMAL" / ("IM-00" + std::to_string(10 + i) + "-0001.jpeg")).string());
+    paths.push_back((root / "train/PNEUMONIA" / ("person" + std::to_string(i) + "_virus_" + std::to_string(i) + ".jpeg")).string());
+  }
+  paths.push_back((root / "train/NORMAL/NORMAL2-IM-1427-0001.jpeg").string());
+  for (const auto& p : paths) touch(p);
+  return paths;
+}
+
+}  // namespace
+
+TEST(DataProvenance, DatasetJsonSaysWhatTheDataIs) {
+  TempDir dir;
+  const auto paths = kermany_names(dir.path());
+  const std::string text = R"({"task": "T", "source": "S", "license": "L"})";
+  xray::test::write_bytes((dir.path() / "dataset.json").string(), xray::test::Bytes(text.begin(), text.end()));
+  auto p = xray::describe_data_source(dir.str(), paths);
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(p->task, "T");
+  EXPECT_EQ(p->source, "S");
+  EXPECT_EQ(p->licence, "L");
+  EXPECT_EQ(p->how, "dataset.json");
+  xray::test::write_bytes((dir.path() / "dataset.json").string(), {'[', ']'});
+  auto bad = xray::describe_data_source(dir.str(), paths);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("\"task\", \"source\" and \"licence\""), std::string::npos) << bad.error().message;
+}
+
+TEST(DataProvenance, TheKaggleDownloadIsRecognisedByItsFoldersAndNames) {
+  TempDir dir;
+  const auto paths = kermany_names(dir.path());
+  auto without_test = xray::describe_data_source(dir.str(), paths);
+  ASSERT_TRUE(without_test.ok());
+  EXPECT_EQ(without_test->licence, "unknown") << "names alone are not enough";
+  fs::create_directories(dir.path() / "test/NORMAL");
+  auto p = xray::describe_data_source(dir.str(), paths);
+  ASSERT_TRUE(p.ok());
+  EXPECT_NE(p->source.find("Kermany"), std::string::npos);
+  EXPECT_EQ(p->licence, "CC BY 4.0 (Kermany et al.)");
+}
+
+TEST(DataProvenance, OtherDataIsUnknownAndNamesItsFolder) {
+  TempDir dir;
+  auto paths = kermany_names(dir.path());
+  fs::create_directories(dir.path() / "val");
+  for (int i = 0; i < 3; ++i) {
+    paths.push_back((dir.path() / "train/NORMAL" / ("scan_" + std::to_string(i) + ".png")).string());
+    touch(paths.back());
+  }
+  auto p = xray::describe_data_source(dir.str(), paths);  // 21 of 24 names match: under 95%
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->licence, "unknown");
+  EXPECT_NE(p->source.find(xray::folder_name(dir.str())), std::string::npos) << p->source;
 }
