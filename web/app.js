@@ -83,8 +83,12 @@ async function analyseEntry(entry, show) {
     xray.lastResult = null;
     xray.lastError = `${entry.path}: ${message}`;
     shownText = `error: ${xray.lastError}`;
-    if (show) withString(app, entry.path, (name) => withString(app, message, (text) => app._xray_show_error(name, text)));
-    report(xray.lastError);
+    // The shown file's error also goes to the messages panel; the others' are in their rows (a
+    // folder of 10,000 bad files would bury every other message).
+    if (show) {
+      withString(app, entry.path, (name) => withString(app, message, (text) => app._xray_show_error(name, text)));
+      report(xray.lastError);
+    }
   }
   addRow(row, entry.file, show);
   if (show) { xray.shown = { file: row.file, text: shownText }; announce(shownText); }
@@ -125,6 +129,7 @@ let lastSpoken = 0;
 function progress(done, total, running) {
   if (app) app._xray_set_progress(done, total, running ? 1 : 0);
   const now = performance.now();
+  if (!running) results.flush();
   if (!running && results.rows.length) summaryRegion.textContent = `Done. ${results.summary(xray.modelCard?.labels ?? ['NORMAL', 'PNEUMONIA'])}`;
   else if (running && now - lastSpoken > 5000) { lastSpoken = now; summaryRegion.textContent = `Analysing: ${done} of ${total}`; }
 }

@@ -9,23 +9,41 @@ export class Results {
     this.rows = [];      // window.xray.results
     this.files = [];     // the File behind each row, read again when the row is selected
     this.body = table.querySelector('tbody');
+    this.pending = document.createDocumentFragment();  // rows not yet in the mirror
+    this.flushTimer = 0;
     this.gate = gate;    // () => the model's gate or null, for the OOD columns
   }
 
   add(row, file) {
     this.rows.push(row);
     this.files.push(file);
-    this.body.appendChild(this.mirrorRow(row));
+    this.pending.appendChild(this.mirrorRow(row));
+    this.flushLater();
     return this.rows.length - 1;
   }
 
+  // The mirror takes new rows once a second: the browser lays the whole table out again each time
+  // it changes, which row by row would make a 10,000-file folder slower with every file.
+  flushLater() {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => this.flush(), 1000);
+  }
+
+  flush() {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = 0;
+    this.body.appendChild(this.pending);  // empties the fragment
+  }
+
   clear() {
+    this.flush();
     this.rows.length = 0;
     this.files.length = 0;
     this.body.replaceChildren();
   }
 
   markSelected(index) {
+    if (index >= this.body.children.length) this.flush();
     this.body.querySelector('tr[aria-current]')?.removeAttribute('aria-current');
     this.body.children[index]?.setAttribute('aria-current', 'true');
   }

@@ -93,6 +93,12 @@ try {
     }
   }
   console.log(`CSV export: ${csv.rows.length} rows, same paths, labels, flags and probabilities as xray predict`);
+  // For screen readers: the HTML mirror holds the same rows, and the summary is spoken at the end.
+  const mirror = await page.evaluate(() => [...document.querySelectorAll('#results-table tbody tr')].map((tr) => tr.firstElementChild.textContent));
+  const summary = await page.textContent('#summary');
+  if (JSON.stringify(mirror) !== JSON.stringify(results.map((r) => r.file))) fail(`HTML mirror rows ${JSON.stringify(mirror)}`);
+  else if (!summary.startsWith(`Done. ${files.length} files: `) || !summary.includes(`${failed.length} failed`)) fail(`summary says "${summary}"`);
+  else console.log(`HTML mirror: ${mirror.length} rows; summary: "${summary}"`);
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(outDir, 'batch-wide.png') });
 
@@ -192,6 +198,10 @@ try {
 
   const foreign = requests.filter((u) => !u.startsWith(server.pageUrl) && !u.startsWith('blob:') && !u.startsWith('data:'));
   if (foreign.length) fail(`requests outside the page's folder: ${foreign.join(', ')}`);
+  // The preloads in index.html must be the very requests the page uses: nothing downloaded twice.
+  const twice = requests.filter((u, i) => requests.indexOf(u) !== i);
+  if (twice.length) fail(`downloaded more than once: ${[...new Set(twice)].join(', ')}`);
+  else console.log(`requests: ${requests.length}, each URL once`);
 
   // 7. No WebGL2: a readable message in the page, not an endless wait.
   const noGl = await context.newPage();
