@@ -12,7 +12,7 @@ target=${3:-0.97}
 [[ -f $model/validation_scores.csv ]] || { echo "$model/validation_scores.csv missing: train the model with this version of xray" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# Patient id as the trainer reads it (native/src/dataset.cpp): personN_, IM-NNNN, NORMAL2-IM-NNNN.
+# Patient id as the trainer reads it (native/core/dataset.cpp): personN_, IM-NNNN, NORMAL2-IM-NNNN.
 node -e '
   const fs = require("fs"), path = require("path");
   const [csv, data, out] = process.argv.slice(1);

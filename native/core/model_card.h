@@ -2,23 +2,45 @@
 // preprocessing spec, labels, calibration, threshold, out-of-distribution limit) and everything
 // a reader needs to trust it (validation figures labelled as in-distribution, evaluations on other
 // data kept apart, data provenance with counts, training settings, versions, checksums).
-// read_model_card (classifier.h) reads it; this file writes it.
+// Read (read_model_card) and written (card_from_training, write_model_card) here, in one place.
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "commands.h"
 #include "data_provenance.h"
 #include "metrics.h"
 #include "model_spec.h"
 #include "operating_point.h"
+#include "train_options.h"
 #include "xray/expected.h"
 #include "xray/preprocess_spec.h"
 
 namespace xray {
+
+struct ModelCard {
+  nlohmann::json json;  // the whole model.json
+  PreprocessSpec preprocess;
+  ModelSpec layers;
+  double threshold = 0.5;           // on the calibrated probability
+  PlattScaling calibration;         // identity for cards without one
+  bool has_ood_gate = false;
+  double ood_limit = std::numeric_limits<double>::infinity();  // flagged when ood_score > limit
+  double colour_limit = std::numeric_limits<double>::infinity();  // or when the share of coloured pixels is over this
+  std::vector<std::string> labels = {"NORMAL", "PNEUMONIA"};
+};
+
+// Reads and checks MODEL_DIR/model.json; errors name the file and the problem.
+Expected<ModelCard> read_model_card(const std::string& model_dir);
+
+// MODEL_DIR/NAME against the sha256 the card records for it (files.NAME.sha256): a file from
+// another run, or changed since, is refused with what to do. A card without the entry passes.
+Expected<bool> verify_model_file(const std::string& model_dir, const ModelCard& card, const std::string& name);
+
 
 constexpr int kCardVersion = 2;
 // What the validation figures are, in the card, the page and the README.

@@ -5,7 +5,6 @@
 #include <ctime>
 #include <filesystem>
 
-#include "classifier.h"
 #include "ood_fit.h"
 #include "sha256.h"
 #include "xray/file_io.h"

@@ -12,7 +12,6 @@
 #include "augment.h"
 #include "checkpoint.h"
 #include "classifier.h"
-#include "commands.h"
 #include "cuda_speed.h"
 #include "dataset.h"
 #include "export.h"
@@ -27,6 +26,7 @@
 #include "patient_split.h"
 #include "progress.h"
 #include "random.h"
+#include "train.h"
 #include "xray/file_io.h"
 #include "xray/preprocess.h"
 
