@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "progress.h"
-#include "sha256.h"
+#include "xray/sha256.h"
 #include "xray/file_io.h"
 #include "xray/preprocess.h"
 

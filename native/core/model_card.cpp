@@ -6,8 +6,9 @@
 #include <filesystem>
 
 #include "ood_fit.h"
-#include "sha256.h"
+#include "xray/sha256.h"
 #include "xray/file_io.h"
+#include "xray/model_card.h"
 
 namespace xray {
 namespace {
@@ -32,45 +33,25 @@ Expected<ModelCard> read_model_card(const std::string& model_dir) {
   if (!std::filesystem::is_directory(model_dir)) return Error{ErrorCode::kIo, model_dir + ": no such model directory"};
   auto bytes = read_file(path);
   if (!bytes) return bytes.error();
+  const std::string text(bytes->begin(), bytes->end());
+  // The fields every consumer acts on, by the rules the page uses too (shared/src/model_card.cpp).
+  auto essentials = read_model_card_essentials(text);
+  if (!essentials) return Error{essentials.error().code, path + ": " + essentials.error().message};
   ModelCard card;
-  card.json = json::parse(bytes->begin(), bytes->end(), nullptr, false);
-  if (card.json.is_discarded() || !card.json.is_object()) return bad_card(path, "not a JSON object");
-  const json& j = card.json;
-  if (!j.contains("preprocess")) return bad_card(path, "no \"preprocess\" section");
-  auto spec = spec_from_json(j.dump());
-  if (!spec) return Error{spec.error().code, path + ": " + spec.error().message};
-  card.preprocess = *spec;
-  if (!j.contains("model")) return bad_card(path, "no \"model\" section");
-  auto layers = model_spec_from_json(j.at("model"));
+  card.json = json::parse(text, nullptr, false);
+  card.preprocess = essentials->preprocess;
+  card.threshold = essentials->threshold;
+  card.labels = essentials->labels;
+  card.calibration = {essentials->calibration_a, essentials->calibration_b};
+  card.has_ood_gate = essentials->has_ood_gate;
+  card.ood_limit = essentials->ood_limit;
+  card.colour_limit = essentials->colour_limit;
+  // What only the native side needs: the layer list that builds the LibTorch network.
+  const json* model = card.json.contains("model") ? &card.json.at("model") : nullptr;
+  if (!model) return bad_card(path, "no \"model\" section");
+  auto layers = model_spec_from_json(*model);
   if (!layers) return Error{layers.error().code, path + ": " + layers.error().message};
   card.layers = *layers;
-  const json t = j.value("threshold", json());
-  if (!t.is_number() || !(t.get<double>() >= 0 && t.get<double>() <= 1)) return bad_card(path, "\"threshold\" must be a number in [0, 1]");
-  card.threshold = t.get<double>();
-  if (j.contains("labels")) {
-    const json& labels = j.at("labels");
-    if (!labels.is_array() || labels.size() != 2 || !labels[0].is_string() || !labels[1].is_string()) {
-      return bad_card(path, "\"labels\" must be two strings, negative class first");
-    }
-    card.labels = {labels[0].get<std::string>(), labels[1].get<std::string>()};
-  }
-  if (j.contains("calibration") && !j.at("calibration").is_null()) {
-    const json& c = j.at("calibration");
-    if (!c.is_object() || !c.value("a", json()).is_number() || !c.value("b", json()).is_number()) {
-      return bad_card(path, "\"calibration\" needs numbers \"a\" and \"b\" (P = sigmoid(a logit + b))");
-    }
-    card.calibration = {c.at("a").get<double>(), c.at("b").get<double>()};
-    if (!std::isfinite(card.calibration.a) || !std::isfinite(card.calibration.b)) return bad_card(path, "calibration a and b must be finite");
-  }
-  if (j.contains("ood") && !j.at("ood").is_null()) {
-    const json& o = j.at("ood");
-    if (!o.is_object() || !o.value("limit", json()).is_number() || !(o.at("limit").get<double>() > 0)) {
-      return bad_card(path, "\"ood\" needs a positive number \"limit\"");
-    }
-    card.has_ood_gate = true;
-    card.ood_limit = o.at("limit").get<double>();
-    if (o.value("colour_limit", json()).is_number()) card.colour_limit = o.at("colour_limit").get<double>();
-  }
   return card;
 }
 
@@ -99,7 +80,7 @@ json card_from_training(const TrainingRecord& r) {
   stressed["perturbation"] = r.stress_description;
   return {
       {"format", "xray-model-card"},
-      {"card_version", kCardVersion},
+      {"card_version", kModelCardVersion},
       {"task", r.provenance.task},
       {"notice", "Research and teaching demo, not a medical device. Not for diagnosis."},
       {"labels", {"NORMAL", "PNEUMONIA"}},

@@ -42,7 +42,6 @@ Expected<ModelCard> read_model_card(const std::string& model_dir);
 Expected<bool> verify_model_file(const std::string& model_dir, const ModelCard& card, const std::string& name);
 
 
-constexpr int kCardVersion = 2;
 // What the validation figures are, in the card, the page and the README.
 constexpr const char* kValidationScope =
     "in-distribution validation (held-out training patients): expect lower on other hospitals' films";

@@ -7,7 +7,7 @@
 #include "model.h"
 #include "model_directory.h"
 #include "onnx_writer.h"
-#include "sha256.h"
+#include "xray/sha256.h"
 #include "xray/file_io.h"
 
 namespace xray {

@@ -110,17 +110,17 @@ std::vector<Evaluation> parse_evaluations(const json& list, int& left_out) {
   return out;
 }
 
-OodGate parse_ood(const json& card) {
+OodGate parse_ood(const json& card, const ModelCardEssentials& essentials) {
   OodGate g;
   const json* o = member(card, "ood");
-  if (!o || !o->is_object()) return g;
+  if (!essentials.has_ood_gate || !o) return g;
   g.in_card = true;
+  g.usable = true;  // the shared reader refuses a gate without a positive limit
   g.method = text(*o, "method");
   g.rule = text(*o, "rule");
   if (!text(*o, "output").empty()) g.output = text(*o, "output");
-  g.limit = number_value(*o, "limit");
-  g.colour_limit = number_value(*o, "colour_limit");
-  g.usable = !std::isnan(g.limit);
+  g.limit = essentials.ood_limit;
+  g.colour_limit = std::isfinite(essentials.colour_limit) ? essentials.colour_limit : std::nan("");
   return g;
 }
 
@@ -155,21 +155,16 @@ std::string format_score(double value) {
 }
 
 Expected<ModelInfo> parse_model_card(const std::string& json_text) {
+  // What the page acts on (spec, labels, threshold, gate, checksums) is read by the same rules as
+  // the CLI's (shared/src/model_card.cpp); the rest of this function only gathers the panel's text.
+  auto essentials = read_model_card_essentials(json_text);
+  if (!essentials) return Error{essentials.error().code, "model.json: " + essentials.error().message};
   const json card = json::parse(json_text, nullptr, false);
-  if (card.is_discarded() || !card.is_object()) return Error{ErrorCode::kCorrupt, "model.json is not a JSON object"};
-  auto spec = spec_from_json(json_text);
-  if (!spec) return Error{spec.error().code, "model.json: " + spec.error().message};
   ModelInfo m;
-  m.spec = *spec;
-  m.threshold = number_value(card, "threshold");
-  if (std::isnan(m.threshold)) return Error{ErrorCode::kCorrupt, "model.json has no threshold"};
-  if (!(m.threshold >= 0 && m.threshold <= 1)) return Error{ErrorCode::kCorrupt, "model.json: threshold outside [0, 1]"};
-  if (const json* labels = member(card, "labels")) {
-    if (!labels->is_array() || labels->size() != 2 || !(*labels)[0].is_string() || !(*labels)[1].is_string()) {
-      return Error{ErrorCode::kCorrupt, "model.json: \"labels\" must be two strings"};
-    }
-    m.labels = {(*labels)[0].get<std::string>(), (*labels)[1].get<std::string>()};
-  }
+  m.card = *essentials;
+  m.spec = essentials->preprocess;
+  m.threshold = essentials->threshold;
+  m.labels = essentials->labels;
   m.threshold_rule = text(card, "threshold_rule");
   m.notice = text(card, "notice");
   if (const json* d = member(card, "data")) {
@@ -193,7 +188,7 @@ Expected<ModelInfo> parse_model_card(const std::string& json_text) {
   if (m.validation_scope.empty()) m.validation_scope = kDefaultValidationScope;
   if (const json* e = member(card, "evaluations")) m.evaluations = parse_evaluations(*e, m.evaluations_left_out);
   m.calibration = parse_calibration(card);
-  m.ood = parse_ood(card);
+  m.ood = parse_ood(card, *essentials);
   m.loaded = true;
   build_panel(m);
   return m;
@@ -240,8 +235,7 @@ void build_panel(ModelInfo& m) {
       add(K::kText, text);
     }
     if (!m.ood.rule.empty()) add(K::kText, "Rule: " + m.ood.rule);
-    if (!m.ood.usable) add(K::kWarning, "The card gives no numeric limit: the gate is not applied.");
-    else if (!m.ood.in_onnx) add(K::kWarning, "model.onnx has no \"" + m.ood.output + "\" output: the gate is not applied.");
+    if (m.ood.usable && !m.ood.in_onnx) add(K::kWarning, "model.onnx has no \"" + m.ood.output + "\" output: the gate is not applied.");
   }
   add(K::kHeading, "Model");
   if (!m.architecture.empty()) add(K::kText, "Network: " + m.architecture);

@@ -1,6 +1,7 @@
-// What the page needs from model.json: the preprocessing spec (so the WASM preprocessing matches
-// the trainer's), labels, threshold, the out-of-distribution gate, and the lines of the model
-// panel. Parsing never fails on missing or odd optional fields: those lines are left out.
+// What the page needs from model.json: the fields it acts on (the preprocessing spec, so the WASM
+// preprocessing matches the trainer's, labels, threshold, the out-of-distribution gate, the
+// checksums), read by the shared card reader (xray/model_card.h) with the CLI's rules, and the
+// lines of the model panel. Missing or odd descriptive fields only leave their lines out.
 #pragma once
 
 #include <limits>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "xray/expected.h"
+#include "xray/model_card.h"
 #include "xray/preprocess_spec.h"
 
 namespace xray::app {
@@ -24,7 +26,7 @@ struct Evaluation {
 // "ood": {"method", "output", "limit", "rule"}. A file is flagged when its score > limit.
 struct OodGate {
   bool in_card = false;      // the card has an "ood" entry
-  bool usable = false;       // ... with a finite numeric limit
+  bool usable = false;       // ... with a finite positive limit (the card reader refuses others)
   bool in_onnx = true;       // model.onnx has the output (the page tells; assumed until then)
   std::string method, output = "ood_score", rule;
   double limit = std::numeric_limits<double>::quiet_NaN();
@@ -42,6 +44,7 @@ struct PanelLine {
 
 struct ModelInfo {
   bool loaded = false;
+  ModelCardEssentials card;  // what the page acts on, read by the shared rules
   PreprocessSpec spec;
   std::vector<std::string> labels = {"NORMAL", "PNEUMONIA"};
   double threshold = 0.5;

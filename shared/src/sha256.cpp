@@ -1,6 +1,6 @@
 // SHA-256 as specified in FIPS 180-4, section 6.2. Written out here rather than pulled in from a
 // crypto library: the model card only needs a checksum, and this keeps xray_core dependency-free.
-#include "sha256.h"
+#include "xray/sha256.h"
 
 #include <array>
 #include <cstring>

@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <string>
 
-#include "sha256.h"
 #include "xray/file_io.h"
+#include "xray/sha256.h"
 
 namespace {
 

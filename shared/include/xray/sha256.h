@@ -1,4 +1,5 @@
-// SHA-256 (FIPS 180-4), for the model card's checksums of model.pt and model.onnx.
+// SHA-256 (FIPS 180-4), for the model card's checksums of model.pt and model.onnx: the CLI checks
+// the files it loads, the page the model.onnx it fetches.
 #pragma once
 
 #include <cstddef>
