@@ -12,6 +12,8 @@
 #  5. with MODEL_DIR: xray predict gives each DICOM made from a radiograph exactly the probability
 #     of the same pixels as PGM, finds DICOM files without an extension in a folder, and gives the
 #     malformed files error rows and exit status 1.
+#  6. the page in Chromium: DICOM files dropped (one without an extension) get xray predict's
+#     probabilities; an unsupported syntax gets a row naming it, and the next files still work.
 set -euo pipefail
 build=$1
 wasm_build=$2
@@ -125,3 +127,15 @@ for r in good:
 print(f"ok xray predict: {len(good)} DICOM/PGM files of the same radiograph give P = {reference} "
       f"(largest gap {largest:g}); {len(bad)} malformed files give error rows, exit status 1")
 EOF
+
+# 6. The page: the same DICOM files dropped in Chromium give xray predict's probabilities.
+root=$(cd "$scripts/../.." && pwd)
+if [[ ! -x /usr/bin/chromium || ! -d $root/web/node_modules/playwright-core ]]; then
+  echo "note: browser check skipped (no Chromium or playwright-core: run scripts/setup.sh)"
+  exit 0
+fi
+"$root/scripts/build_web.sh" "$model" "$out/dist" > /dev/null
+page_files=("$fx"/real0_u16.dcm "$fx"/real0_u12_sv1.dcm "$fx"/real0_u16_mono1_rle.dcm "$fx"/real0_u8.dcm "$out/folder/sub/IM000001")
+"$xray" predict --model "$model" --csv "$out/page-expected.csv" "${page_files[@]}" 2>/dev/null
+node "$root/tests/web/dicom_drop_test.mjs" "$out/dist" "$out/page-expected.csv" "${page_files[@]}" \
+  --refused "$out/bad/bad_syntax_jpeg2000.dcm" --out "$out"
