@@ -452,6 +452,85 @@ std::string torch_version() {
   return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." + std::to_string(TORCH_VERSION_PATCH);
 }
 
+// Step 0: the model directory exists, what killed runs left is gone, and a fresh run has given up
+// the older run's checkpoint (so that `--resume` after a kill at any moment continues this run;
+// the older model stays until the new one replaces it whole, model_directory.h). Returns an error
+// message, or "".
+std::string prepare_model_directory(TrainOptions& o) {
+  std::error_code ec;
+  fs::create_directories(o.out_dir, ec);
+  if (ec || !fs::is_directory(o.out_dir)) return o.out_dir + ": cannot create the model directory (" + ec.message() + ")";
+  remove_stale_temporaries(o.out_dir);
+  if (o.resume && !fs::exists(fs::path(o.out_dir) / "checkpoint.pt")) {
+    // A run killed before its first checkpoint left nothing to resume: --resume still finishes.
+    std::printf("note: --resume: no checkpoint in %s yet, so nothing to resume; starting from the beginning\n",
+                o.out_dir.c_str());
+    o.resume = false;
+  }
+  if (!o.resume) fs::remove(fs::path(o.out_dir) / "checkpoint.pt", ec);
+  return "";
+}
+
+void print_run_header(const Run& r, int threads) {
+  std::printf("train: %zu images (%lld NORMAL, %lld PNEUMONIA), validation: %zu images (%lld NORMAL, %lld PNEUMONIA), "
+              "by patient, seed %llu\n",
+              r.data.train.size(), (long long)r.data.train_neg, (long long)r.data.train_pos, r.data.val.size(),
+              (long long)r.data.val_neg, (long long)r.data.val_pos, (unsigned long long)r.o.seed);
+  std::printf("model: %s, %lld parameters, input %dx%d, device %s, %d threads, augmentation %s\n", describe(r.model_spec).c_str(),
+              parameter_count(r.model_spec), r.data.spec.width, r.data.spec.height, r.device_name.c_str(), threads,
+              r.o.augment.c_str());
+  std::fflush(stdout);
+}
+
+// What the card records about the run, beside finish()'s figures.
+void describe_run(const Run& r, TrainingRecord& rec) {
+  rec.options = r.o;
+  rec.command = r.o.command;
+  rec.spec = r.data.spec;
+  rec.model = r.model_spec;
+  rec.augmentation = describe(augment_preset(r.o.augment));
+  rec.epochs_run = r.state.epochs_done;
+  rec.history = r.history;
+  rec.device = r.device_name;
+  rec.torch_version = torch_version();
+  rec.train_seconds = r.train_seconds;
+  rec.data_root_name = r.data.root_name;
+  rec.provenance = r.data.provenance;
+  rec.train_counts = {r.data.train_neg, r.data.train_pos};
+  rec.val_counts = {r.data.val_neg, r.data.val_pos};
+  rec.skipped_files = r.data.skipped;
+}
+
+// Step 5: model.pt, model.json and model.onnx, replacing the directory's model in one step.
+Expected<bool> write_model(Run& r, const TrainingRecord& rec) {
+  return update_model_directory(r.o.out_dir, [&](const std::string& staging) -> Expected<bool> {
+    save_weights(*r.average, (fs::path(staging) / "model.pt").string());
+    kill_point("model.pt");
+    auto written = write_model_card(staging, card_from_training(rec));
+    if (!written) return written.error();
+    kill_point("model.json");
+    ExportOptions export_options;
+    export_options.model_dir = staging;
+    auto onnx = export_model_onnx(export_options);
+    if (!onnx) return onnx.error();
+    kill_point("model.onnx");
+    return true;
+  });
+}
+
+void print_summary(const Run& r, const TrainingRecord& rec, double total_seconds) {
+  std::printf("calibration: P = sigmoid(%.4f logit %+.4f); expected calibration error on validation %.4f (uncalibrated %.4f)\n",
+              rec.calibration.a, rec.calibration.b, rec.ece_calibrated, rec.ece_raw);
+  std::printf("threshold %.4f: centre of the J-maximising interval (%.4f, %.4f] in logit space, validation films as they are and stressed\n", rec.threshold,
+              sigmoid_of(rec.threshold_choice.lower), sigmoid_of(rec.threshold_choice.upper));
+  std::printf("validation (in-distribution) at the threshold: %s\n", summary_line(rec.validation).c_str());
+  std::printf("validation under the stress perturbation:      %s\n", summary_line(rec.validation_stressed).c_str());
+  std::printf("out-of-distribution limit %.3f (%s); validation films over it: %lld of %lld\n", rec.ood_limit, rec.ood_rule.c_str(),
+              (long long)rec.ood_validation_flagged, (long long)rec.ood_validation_count);
+  std::printf("wrote %s/model.pt, model.onnx and model.json in %s (training %s)\n", r.o.out_dir.c_str(),
+              format_duration(total_seconds).c_str(), format_duration(r.train_seconds).c_str());
+}
+
 }  // namespace
 
 int run_train(const TrainOptions& given) {
@@ -462,22 +541,7 @@ int run_train(const TrainOptions& given) {
   if (!device_name) return fail(device_name.error().message);
   const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
-  std::error_code ec;
-  fs::create_directories(o.out_dir, ec);
-  if (ec || !fs::is_directory(o.out_dir)) return fail(o.out_dir + ": cannot create the model directory (" + ec.message() + ")");
-  remove_stale_temporaries(o.out_dir);
-  if (o.resume && !fs::exists(fs::path(o.out_dir) / "checkpoint.pt")) {
-    // A run killed before its first checkpoint left nothing to resume: --resume still finishes.
-    std::printf("note: --resume: no checkpoint in %s yet, so nothing to resume; starting from the beginning\n",
-                o.out_dir.c_str());
-    o.resume = false;
-  }
-  if (!o.resume) {
-    // A fresh run gives up the older run's checkpoint at once, so that `--resume` after a kill at
-    // any moment continues this run. The older model stays until the new one replaces it whole
-    // (model_directory.h).
-    fs::remove(fs::path(o.out_dir) / "checkpoint.pt", ec);
-  }
+  if (auto bad = prepare_model_directory(o); !bad.empty()) return fail(bad);
 
   Run r{o, torch::Device(*device_name == "cuda" ? torch::kCUDA : torch::kCPU), *device_name, fs::path(o.out_dir)};
   try {
@@ -487,58 +551,12 @@ int run_train(const TrainOptions& given) {
     r.data.lut = lut_tensor(normalization_table(r.data.spec), r.device);
     build_model(r);
     write_log((r.out / "train_log.jsonl").string(), r.history);
-    std::printf("train: %zu images (%lld NORMAL, %lld PNEUMONIA), validation: %zu images (%lld NORMAL, %lld PNEUMONIA), "
-                "by patient, seed %llu\n",
-                r.data.train.size(), (long long)r.data.train_neg, (long long)r.data.train_pos, r.data.val.size(),
-                (long long)r.data.val_neg, (long long)r.data.val_pos, (unsigned long long)o.seed);
-    std::printf("model: %s, %lld parameters, input %dx%d, device %s, %d threads, augmentation %s\n", describe(r.model_spec).c_str(),
-                parameter_count(r.model_spec), r.data.spec.width, r.data.spec.height, device_name->c_str(), threads, o.augment.c_str());
-    std::fflush(stdout);
-
-    if (!train_all_epochs(r)) return 0;
+    print_run_header(r, threads);
+    if (!train_all_epochs(r)) return 0;  // --stop-after-epoch
     TrainingRecord rec = finish(r);
-    rec.options = o;
-    rec.command = o.command;
-    rec.spec = r.data.spec;
-    rec.model = r.model_spec;
-    rec.augmentation = describe(augment_preset(o.augment));
-    rec.epochs_run = r.state.epochs_done;
-    rec.history = r.history;
-    rec.device = *device_name;
-    rec.torch_version = torch_version();
-    rec.train_seconds = r.train_seconds;
-    rec.data_root_name = r.data.root_name;
-    rec.provenance = r.data.provenance;
-    rec.train_counts = {r.data.train_neg, r.data.train_pos};
-    rec.val_counts = {r.data.val_neg, r.data.val_pos};
-    rec.skipped_files = r.data.skipped;
-
-    auto replaced = update_model_directory(o.out_dir, [&](const std::string& staging) -> Expected<bool> {
-      save_weights(*r.average, (fs::path(staging) / "model.pt").string());
-      kill_point("model.pt");
-      auto written = write_model_card(staging, card_from_training(rec));
-      if (!written) return written.error();
-      kill_point("model.json");
-      ExportOptions export_options;
-      export_options.model_dir = staging;
-      auto onnx = export_model_onnx(export_options);
-      if (!onnx) return onnx.error();
-      kill_point("model.onnx");
-      return true;
-    });
-    if (!replaced) return fail(replaced.error().message);
-
-    const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - process_start).count();
-    std::printf("calibration: P = sigmoid(%.4f logit %+.4f); expected calibration error on validation %.4f (uncalibrated %.4f)\n",
-                rec.calibration.a, rec.calibration.b, rec.ece_calibrated, rec.ece_raw);
-    std::printf("threshold %.4f: centre of the J-maximising interval (%.4f, %.4f] in logit space, validation films as they are and stressed\n", rec.threshold,
-                sigmoid_of(rec.threshold_choice.lower), sigmoid_of(rec.threshold_choice.upper));
-    std::printf("validation (in-distribution) at the threshold: %s\n", summary_line(rec.validation).c_str());
-    std::printf("validation under the stress perturbation:      %s\n", summary_line(rec.validation_stressed).c_str());
-    std::printf("out-of-distribution limit %.3f (%s); validation films over it: %lld of %lld\n", rec.ood_limit, rec.ood_rule.c_str(),
-                (long long)rec.ood_validation_flagged, (long long)rec.ood_validation_count);
-    std::printf("wrote %s/model.pt, model.onnx and model.json in %s (training %s)\n", o.out_dir.c_str(), format_duration(total).c_str(),
-                format_duration(r.train_seconds).c_str());
+    describe_run(r, rec);
+    if (auto written = write_model(r, rec); !written) return fail(written.error().message);
+    print_summary(r, rec, std::chrono::duration<double>(std::chrono::steady_clock::now() - process_start).count());
     return 0;
   } catch (const TrainError& e) {
     return fail(e.message);
