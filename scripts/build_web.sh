@@ -12,7 +12,7 @@ scripts/build.sh wasm >/dev/null
 ort=web/node_modules/onnxruntime-web/dist
 [[ -f $ort/ort.wasm.min.mjs ]] || { echo "build_web: onnxruntime-web missing: run scripts/setup.sh" >&2; exit 1; }
 rm -rf "$out.tmp" && mkdir -p "$out.tmp/ort" "$out.tmp/model"
-cp web/index.html web/style.css web/*.js build-wasm/bin/xray-app.js build-wasm/bin/xray-app.wasm "$out.tmp/"
+cp web/index.html web/style.css web/*.js build-wasm/bin/xray-app.js build-wasm/bin/xray-app.wasm build-wasm/bin/xray-worker.js build-wasm/bin/xray-worker.wasm "$out.tmp/"
 cp "$ort/ort.wasm.min.mjs" "$ort/ort-wasm-simd-threaded.mjs" "$ort/ort-wasm-simd-threaded.wasm" "$out.tmp/ort/"
 cp "$model/model.json" "$model/model.onnx" "$out.tmp/model/"
 rm -rf "$out" && mv "$out.tmp" "$out"

@@ -1,5 +1,6 @@
-// One file through the app's preprocessing (the trainer's C++, compiled to WASM) and ONNX Runtime
-// Web. The image never leaves the browser. Throws an Error whose message is the file's reason.
+// The page's side of the analysis worker (analysis_worker.js), which reads each file, runs the
+// trainer's preprocessing and ONNX Runtime Web off the main thread, and the way a result reaches
+// the app (wasm/app/exports.cpp). The image never leaves the browser.
 import { megabytes } from './format.js';
 
 // 40 megapixels is at most 160 MB even as 32-bit BMP: a larger file is refused by its size,
@@ -14,56 +15,75 @@ export function withString(app, text, use) {
   try { return use(ptr); } finally { app._free(ptr); }
 }
 
-export async function readFile(file) {
-  if (!file) throw new Error('the file could not be read');
-  if (file.size > MAX_FILE_BYTES) {
-    throw new Error(`the file is ${megabytes(file.size)}; the limit is ${megabytes(MAX_FILE_BYTES)} (is it an X-ray?)`);
+export class Analyser {
+  // Starts the worker, which loads the model at once (ONNX Runtime's compile is start-up's
+  // longest step). ready: {card, outputNames, version, threads}, or rejects with the reason.
+  constructor() {
+    this.pending = new Map();
+    this.nextId = 0;
+    this.ready = new Promise((resolve, reject) => { this.markReady = resolve; this.markFailed = reject; });
+    this.ready.catch(() => {});  // each waiting file reports it
+    this.worker = new Worker(new URL('./analysis_worker.js', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (event) => this.receive(event.data);
+    this.worker.onerror = (event) => {
+      event.preventDefault?.();
+      const error = new Error(`the analysis could not start (${event.message || 'the worker did not load'})`);
+      this.markFailed(error);
+      for (const { reject } of this.pending.values()) reject(error);
+      this.pending.clear();
+    };
   }
-  try {
-    return new Uint8Array(await file.arrayBuffer());
-  } catch (error) {
-    throw new Error(`the file could not be read (${error.message || error.name})`);
+
+  receive(message) {
+    if (message.type === 'ready') { this.markReady(message); return; }
+    if (message.type === 'failed') { this.markFailed(new Error(message.message)); return; }
+    const waiting = this.pending.get(message.id);
+    this.pending.delete(message.id);
+    if (message.error !== undefined) waiting?.reject(new Error(message.error));
+    else waiting?.resolve(message.result);
+  }
+
+  // One file -> its result (see analysis_worker.js); rejects with an Error whose message is the
+  // file's reason. Files are analysed in the order given. show: with the picture and the heatmap.
+  analyse(file, show) {
+    if (file && file.size > MAX_FILE_BYTES) {
+      return Promise.reject(new Error(`the file is ${megabytes(file.size)}; the limit is ${megabytes(MAX_FILE_BYTES)} (is it an X-ray?)`));
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, file, show });
+    });
   }
 }
 
-// {app, ort, session, gate} -> the file's result. show: the app shows this file (image, heatmap,
-// verdict); otherwise only its row changes.
-export async function analyseBytes({ app, ort, session, gate }, name, bytes, show) {
-  const input = app._malloc(Math.max(1, bytes.length));
-  if (!input) throw new Error(`not enough memory in this browser tab to read ${megabytes(bytes.length)}`);
-  app.HEAPU8.set(bytes, input);
-  let tensorPtr = 0;
-  try {
-    tensorPtr = withString(app, name, (namePtr) => app._xray_preprocess(input, bytes.length, namePtr, show ? 1 : 0));
-  } finally {
-    app._free(input);
-  }
-  if (!tensorPtr) throw new Error(app.UTF8ToString(app._xray_last_error()));
-  const width = app._xray_model_width(), height = app._xray_model_height();
-  const data = app.HEAPF32.slice(tensorPtr / 4, tensorPtr / 4 + app._xray_tensor_size());  // a copy: ORT may keep it
-  const decodeMs = app._xray_decode_ms();
-  const preprocessMs = app._xray_preprocess_ms();
-  const colourFraction = app._xray_colour_fraction();
-  const inferStart = performance.now();
-  const outputs = await session.run({ input: new ort.Tensor('float32', data, [1, 1, height, width]) });
-  const inferenceMs = performance.now() - inferStart;
-  const probability = outputs.probability.data[0];
+// The worker's result -> {probability, label, outOfDistribution, inColour, oodScore, colourFraction,
+// timings}. show: the app shows this file (image, heatmap, verdict) in place of the last one.
+export function interpret(app, name, result, gate, show) {
+  const { probability, colourFraction, timings } = result;
   // Older models have no gate: no score, never flagged. A missing or NaN score under a gate is
   // flagged by the app (it cannot vouch for the image).
-  const oodScore = gate ? Number(outputs[gate.output]?.data[0] ?? NaN) : null;
-  const limit = gate ? gate.limit : NaN;
+  const oodScore = gate ? (result.scores[gate.output] ?? NaN) : null;
+  const score = gate ? oodScore : NaN, limit = gate ? gate.limit : NaN;
   let flags;
   if (show) {
-    const cam = outputs.cam.data;
-    const [, , camHeight, camWidth] = outputs.cam.dims;
-    const camPtr = app._malloc(cam.length * 4);
-    if (camPtr) app.HEAPF32.set(cam, camPtr / 4);
-    flags = app._xray_show_result(probability, camPtr, camPtr ? camHeight : 0, camWidth, inferenceMs, gate ? oodScore : NaN, limit);
+    const d = result.display;
+    const pixels = app._malloc(Math.max(1, d.pixels.length));
+    if (!pixels) throw new Error('not enough memory in this browser tab to show this image');
+    app.HEAPU8.set(d.pixels, pixels);
+    const kept = withString(app, name, (n) => withString(app, d.format, (format) =>
+      app._xray_show_image(n, format, pixels, d.width, d.height, d.sourceWidth, d.sourceHeight)));
+    app._free(pixels);
+    if (!kept) throw new Error('not enough memory in this browser tab to show this image');
+    const cam = result.cam;
+    const camPtr = cam ? app._malloc(cam.data.length * 4) : 0;
+    if (camPtr) app.HEAPF32.set(cam.data, camPtr / 4);
+    flags = app._xray_show_result(probability, camPtr, camPtr ? cam.height : 0, camPtr ? cam.width : 0, timings.decode_ms,
+                                  timings.preprocess_ms, timings.inference_ms, colourFraction, score, limit);
     app._free(camPtr);
   } else {
-    flags = app._xray_gate_flags(gate ? oodScore : NaN, limit);
+    flags = app._xray_gate_flags(score, limit, colourFraction);
   }
   const label = app.UTF8ToString(app._xray_model_label(probability >= app._xray_model_threshold() ? 1 : 0));
-  return { probability, label, outOfDistribution: (flags & 1) !== 0, inColour: (flags & 2) !== 0, oodScore, colourFraction,
-           timings: { decode_ms: decodeMs, preprocess_ms: preprocessMs, inference_ms: inferenceMs } };
+  return { probability, label, outOfDistribution: (flags & 1) !== 0, inColour: (flags & 2) !== 0, oodScore, colourFraction, timings };
 }

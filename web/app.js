@@ -1,9 +1,7 @@
-// The page's glue. The images never leave the browser: each file's bytes go into the WASM app
-// (the same C++ preprocessing as the trainer), the tensor goes to ONNX Runtime Web, the result
-// goes back to the app to draw and into the results table. Everything is loaded from this page's
-// own folder.
-import * as ort from './ort/ort.wasm.min.mjs';
-import { analyseBytes, readFile, withString } from './analysis.js';
+// The page's glue. The images never leave the browser: each file goes to the analysis worker (the
+// same C++ preprocessing as the trainer, then ONNX Runtime Web), the result goes to the WASM app
+// to draw and into the results table. Everything is loaded from this page's own folder.
+import { Analyser, interpret, withString } from './analysis.js';
 import { FOLDER_RULE, filesFromDrop, filesFromFolderInput, filesFromInput } from './file_sources.js';
 import { formatScore } from './format.js';
 import { AnalysisQueue } from './queue.js';
@@ -19,13 +17,13 @@ import { Results } from './results.js';
 const xray = { ready: false, lastResult: null, lastError: null, modelCard: null, timeline: {}, analysed: 0,
                oodGate: null, modelPanel: [], results: [], selected: -1, shown: null, resultsCsv: () => results.csv() };
 window.xray = xray;
+// First of all: the worker starts loading ONNX Runtime and the model (start-up's critical path).
+const analyser = new Analyser();
 const resultRegion = document.getElementById('result');
 const summaryRegion = document.getElementById('summary');
 const results = new Results(document.getElementById('results-table'), () => xray.oodGate);
 xray.results = results.rows;
 let app = null;        // the Emscripten module (xray-app.js)
-let session = null;    // ONNX Runtime Web session
-let modelCardText = '';
 let markReady, markFailed;
 const ready = new Promise((resolve, reject) => { markReady = resolve; markFailed = reject; });
 ready.catch(() => {});  // each waiting file reports it
@@ -58,35 +56,41 @@ function addRow(row, file, show) {
   xray.analysed++;
 }
 
-// One waiting file: read, analyse, one row. A failure of any kind is that file's row.
-async function analyseEntry(entry, show) {
-  const start = performance.now();
-  let row, shownText;
-  try {
-    if (entry.error) throw new Error(entry.error);
-    const bytes = await readFile(entry.file);
-    const readMs = performance.now() - start;
-    const r = await analyseBytes({ app, ort, session, gate: xray.oodGate }, entry.path, bytes, show);
-    const end = performance.now();
-    row = { file: entry.path, probability: r.probability, label: r.label, outOfDistribution: r.outOfDistribution,
-            oodScore: r.oodScore, colourFraction: r.colourFraction, error: null,
-            timings: { ...r.timings, total_ms: end - start, read_ms: readMs, drop_to_result_ms: end - entry.droppedAt } };
-    xray.timeline.first_result ??= end;
-    xray.lastResult = { ...row, inColour: r.inColour };
-    xray.lastError = null;
-    shownText = verdictText(xray.lastResult);
-  } catch (error) {
-    const message = error.message || String(error);
-    const total = performance.now() - start;
-    row = { file: entry.path, probability: null, label: null, outOfDistribution: null, oodScore: null, colourFraction: null, error: message,
-            timings: { total_ms: total, drop_to_result_ms: performance.now() - entry.droppedAt } };
+// One waiting file, sent to the worker now; its row is added by finishEntry, in drop order.
+function startEntry(entry) {
+  if (entry.error) return Promise.resolve({ error: entry.error });
+  return analyser.analyse(entry.file, entry.show).then((result) => ({ result }), (error) => ({ error: error.message || String(error) }));
+}
+
+// One file's outcome becomes its row. A failure of any kind is that file's row.
+function finishEntry(entry, outcome) {
+  const show = entry.show;
+  const end = performance.now();
+  let row, shownText, error = outcome.error;
+  if (outcome.result) {
+    try {
+      const r = interpret(app, entry.path, outcome.result, xray.oodGate, show);
+      row = { file: entry.path, probability: r.probability, label: r.label, outOfDistribution: r.outOfDistribution,
+              oodScore: r.oodScore, colourFraction: r.colourFraction, error: null,
+              timings: { ...r.timings, drop_to_result_ms: end - entry.droppedAt } };
+      xray.timeline.first_result ??= end;
+      xray.lastResult = { ...row, inColour: r.inColour };
+      xray.lastError = null;
+      shownText = verdictText(xray.lastResult);
+    } catch (e) {
+      error = e.message || String(e);
+    }
+  }
+  if (!row) {
+    row = { file: entry.path, probability: null, label: null, outOfDistribution: null, oodScore: null, colourFraction: null, error,
+            timings: { total_ms: outcome.result?.timings.total_ms ?? 0, drop_to_result_ms: end - entry.droppedAt } };
     xray.lastResult = null;
-    xray.lastError = `${entry.path}: ${message}`;
+    xray.lastError = `${entry.path}: ${error}`;
     shownText = `error: ${xray.lastError}`;
     // The shown file's error also goes to the messages panel; the others' are in their rows (a
     // folder of 10,000 bad files would bury every other message).
     if (show) {
-      withString(app, entry.path, (name) => withString(app, message, (text) => app._xray_show_error(name, text)));
+      withString(app, entry.path, (name) => withString(app, error, (text) => app._xray_show_error(name, text)));
       report(xray.lastError);
     }
   }
@@ -107,7 +111,7 @@ async function showRow(index) {
     text = `error: ${row.file}: ${row.error}`;
   } else {
     try {
-      const r = await analyseBytes({ app, ort, session, gate: xray.oodGate }, row.file, await readFile(results.files[index]), true);
+      const r = interpret(app, row.file, await analyser.analyse(results.files[index], true), xray.oodGate, true);
       text = verdictText(r);
     } catch (error) {
       const message = `${error.message || error} (it was analysed before)`;
@@ -134,7 +138,7 @@ function progress(done, total, running) {
   else if (running && now - lastSpoken > 5000) { lastSpoken = now; summaryRegion.textContent = `Analysing: ${done} of ${total}`; }
 }
 
-const queue = new AnalysisQueue({ ready, analyse: analyseEntry, showRow, notAnalysed, progress });
+const queue = new AnalysisQueue({ ready, start: startEntry, finish: finishEntry, showRow, notAnalysed, progress });
 
 function enqueue(files) {
   const droppedAt = performance.now();
@@ -226,46 +230,12 @@ function loadApp() {
   });
 }
 
-// model.json records model.onnx's SHA-256: a stale or damaged copy (a cache, a partial upload)
-// must not give silently wrong answers. crypto.subtle exists only in secure contexts (https,
-// localhost); elsewhere the check is skipped and the page says so in the console.
-async function checkModelFile(bytes) {
-  const want = xray.modelCard.files?.['model.onnx']?.sha256;
-  if (!want) throw new Error('model/model.json does not record the sha256 of model.onnx');
-  if (!self.crypto?.subtle) { console.warn('not a secure context: model.onnx checksum not verified'); return; }
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  const have = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-  if (have !== want) throw new Error(`model/model.onnx does not match model.json (sha256 ${have.slice(0, 12)}..., expected ${want.slice(0, 12)}...)`);
-}
-
-async function fetchOk(url, read) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return read(response);
-}
-
-// ONNX Runtime's WASM (14 MB to compile) is the longest step of start-up: the session is created
-// as soon as model.onnx arrives, which starts that compile, and the checksum and the card are read
-// while it runs.
-async function loadModel() {
-  ort.env.wasm.wasmPaths = new URL('./ort/', import.meta.url).href;
-  // Threads need cross-origin isolation, which plain static hosts do not give; one thread works anywhere.
-  ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
-  const onnxBytes = fetchOk('model/model.onnx', async (r) => new Uint8Array(await r.arrayBuffer()));
-  const created = onnxBytes.then((bytes) => ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] }));
-  created.catch(() => {});  // reported below, after the checksum's verdict
-  modelCardText = await fetchOk('model/model.json', (r) => r.text());
-  xray.modelCard = JSON.parse(modelCardText);
-  await checkModelFile(await onnxBytes);
-  session = await created;
-}
-
 // The gate runs when the card gives a limit and model.onnx has the output it names; a card and
 // a graph that disagree are said, not guessed around. Returns a note for the status line.
-function setUpOodGate() {
+function setUpOodGate(outputNames) {
   const limit = app._xray_model_ood_limit();
   const output = app.UTF8ToString(app._xray_model_ood_output());
-  const inOnnx = session.outputNames.includes(output);
+  const inOnnx = outputNames.includes(output);
   app._xray_set_ood_in_onnx(inOnnx ? 1 : 0);
   xray.oodGate = Number.isFinite(limit) && inOnnx ? { output, limit } : null;
   if (xray.oodGate) return '';
@@ -287,9 +257,7 @@ function appFailed(error) {
 
 async function main() {
   installInputs();
-  // The model (14 MB of ONNX Runtime WASM, the network) and the app load at the same time.
-  const model = loadModel();
-  model.catch(() => {});  // handled below, once the app can show it
+  // The app loads while the worker loads the model (14 MB of ONNX Runtime WASM, the network).
   try {
     app = await loadApp();
     xray.timeline.app_ready = performance.now();
@@ -303,14 +271,15 @@ async function main() {
     return;
   }
   try {
-    await model;
-    if (!withString(app, modelCardText, (ptr) => app._xray_set_model_card(ptr))) {
+    const model = await analyser.ready;
+    xray.modelCard = JSON.parse(model.card);
+    if (!withString(app, model.card, (ptr) => app._xray_set_model_card(ptr))) {
       throw new Error('model/model.json is not a usable model card');
     }
-    const gateNote = setUpOodGate();
+    const gateNote = setUpOodGate(model.outputNames);
     xray.modelPanel = JSON.parse(app.UTF8ToString(app._xray_model_panel()));
     xray.timeline.model_ready = performance.now();
-    setStatus(`Model ready: input ${app._xray_model_width()}x${app._xray_model_height()}, ONNX Runtime Web ${ort.env.versions?.web ?? ''} on ${ort.env.wasm.numThreads} thread(s). ${gateNote}Drop X-rays or a folder, or use Open.`);
+    setStatus(`Model ready: input ${app._xray_model_width()}x${app._xray_model_height()}, ONNX Runtime Web ${model.version} on ${model.threads} thread(s) in a worker. ${gateNote}Drop X-rays or a folder, or use Open.`);
     xray.ready = true;
     markReady();
   } catch (error) {

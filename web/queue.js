@@ -1,19 +1,23 @@
-// The files waiting to be analysed, one at a time in drop order, and the row to show after a
-// click or an arrow key. Both share the app's preprocessing and the ONNX Runtime session, so one
-// loop runs them: a selection goes before the next waiting file, so the page answers at once even
-// in the middle of a long batch. Files dropped before the model is ready wait for it.
+// The files waiting to be analysed, in drop order, and the row to show after a click or an arrow
+// key. The worker analyses one file at a time; two are given to it at once so that it never waits
+// for the main thread between files, and rows are added in drop order. A selection goes before
+// the next waiting file, so the page answers at once even in the middle of a long batch. Files
+// dropped before the model is ready wait for it.
 // A task boundary between files, so input events and frames get their turn even when files fail
 // at once. A message, not setTimeout: chained timeouts are held back to 4 ms each.
 const channel = new MessageChannel();
 const yieldToBrowser = () => new Promise((resolve) => { channel.port1.onmessage = () => resolve(); channel.port2.postMessage(0); });
+const IN_FLIGHT = 2;  // files given to the worker and not yet back
 
 export class AnalysisQueue {
-  // analyse(entry, show) adds the entry's row; showRow(index) shows a row's file;
+  // start(entry) sends the entry to be analysed and returns a promise of its outcome (never
+  // rejected); finish(entry, outcome) adds its row; showRow(index) shows a row's file;
   // notAnalysed(entry, reason) adds the row of a file that was stopped or could not be started;
   // progress(done, total, running) for the table.
-  constructor({ ready, analyse, showRow, notAnalysed, progress }) {
-    Object.assign(this, { ready, analyse, showRow, notAnalysed, progress });
+  constructor({ ready, start, finish, showRow, notAnalysed, progress }) {
+    Object.assign(this, { ready, start, finish, showRow, notAnalysed, progress });
     this.waiting = [];
+    this.inFlight = [];  // [{entry, outcome}] in drop order
     this.head = 0;
     this.done = 0;
     this.selection = null;
@@ -21,7 +25,7 @@ export class AnalysisQueue {
     this.running = false;
   }
 
-  get total() { return this.done + this.waiting.length - this.head; }
+  get total() { return this.done + this.inFlight.length + this.waiting.length - this.head; }
 
   // entries: [{file, path, droppedAt}]; the first of a drop is shown when its turn comes.
   add(entries) {
@@ -57,24 +61,31 @@ export class AnalysisQueue {
         this.dropWaiting(`not analysed: ${error.message}`);
         return;
       }
-      while (this.selection !== null || this.head < this.waiting.length) {
-        if (this.selection !== null) {
+      while (this.selection !== null || this.head < this.waiting.length || this.inFlight.length) {
+        const canStart = this.selection === null && !this.stopRequested && this.head < this.waiting.length;
+        if (canStart && this.inFlight.length < IN_FLIGHT) {
+          const entry = this.waiting[this.head];
+          this.waiting[this.head++] = null;  // the File handle is kept by its row, not here
+          this.inFlight.push({ entry, outcome: this.start(entry) });
+          continue;
+        }
+        if (this.inFlight.length) {  // rows in drop order, also before a selection or a stop
+          const { entry, outcome } = this.inFlight.shift();
+          this.finish(entry, await outcome);
+          this.done++;
+          this.progress(this.done, this.total, this.head < this.waiting.length || this.inFlight.length > 0);
+        } else if (this.selection !== null) {
           const index = this.selection;
           this.selection = null;
           await this.showRow(index);
-        } else if (this.stopRequested) {
-          this.dropWaiting('not analysed: stopped');
         } else {
-          const entry = this.waiting[this.head];
-          this.waiting[this.head++] = null;  // the File handle is kept by its row, not here
-          await this.analyse(entry, entry.show);
-          this.done++;
-          this.progress(this.done, this.total, this.head < this.waiting.length);
+          this.dropWaiting('not analysed: stopped');
         }
         await yieldToBrowser();
       }
     } finally {
       this.waiting = [];
+      this.inFlight = [];
       this.head = this.done = 0;
       this.stopRequested = false;
       this.running = false;

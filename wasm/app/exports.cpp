@@ -1,57 +1,41 @@
-// The functions the page's JavaScript calls. JS owns the file bytes and ONNX Runtime Web; C++
-// owns decoding and preprocessing (the same code as the trainer) and everything on screen.
+// The functions the page's JavaScript calls. JS owns the files; the analysis worker decodes,
+// preprocesses (the same C++ as the trainer, built as xray-worker.wasm) and runs ONNX Runtime Web;
+// this app owns everything on screen.
 #include <emscripten/emscripten.h>
 
-#include <chrono>
-#include <exception>
-#include <new>
 #include <cmath>
+#include <cstdint>
+#include <new>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "app_state.h"
-#include "xray/gray.h"
-#include "xray/preprocess.h"
-#include "xray/resize.h"
+#include "xray/image.h"
 
 namespace {
 
 using xray::app::state;
 
-std::string g_last_error;
-std::vector<float> g_tensor;
-double g_decode_ms = 0, g_preprocess_ms = 0, g_colour_fraction = 0;
-
-double now_ms() { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
-
-// Display copy: at most 2048 pixels per side, enough for any screen and light on GPU memory.
-xray::GrayImage for_display(const xray::GrayImage& gray) {
-  const int longest = gray.width > gray.height ? gray.width : gray.height;
-  if (longest <= 2048) return gray;
-  const double s = 2048.0 / longest;
-  return xray::resize_triangle(gray, static_cast<int>(gray.width * s + 0.5), static_cast<int>(gray.height * s + 0.5));
-}
-
 struct Gate {
   bool out_of_distribution = false, in_colour = false;
 };
 
-Gate gate(double ood_score, double ood_limit) {
+Gate gate(double ood_score, double ood_limit, double colour_fraction) {
   Gate g;
   // "In colour" is the reason only when the score alone would have passed the image.
-  g.in_colour = !std::isnan(ood_limit) && g_colour_fraction > state().model.ood.colour_limit && ood_score <= ood_limit;
+  g.in_colour = !std::isnan(ood_limit) && colour_fraction > state().model.ood.colour_limit && ood_score <= ood_limit;
   g.out_of_distribution = !std::isnan(ood_limit) && (!(ood_score <= ood_limit) || g.in_colour);
   return g;
 }
 
-// A new file takes the place above the table: nothing of the previous one stays. No frame is
-// asked for here: the file's result or error follows within milliseconds, and a frame drawn in
-// between (tens of milliseconds with software WebGL) would only delay it.
+// A new file takes the place above the table: nothing of the previous one stays. The frame is
+// asked for by the result or the error that follows at once.
 void begin_showing(const char* name) {
   auto& s = state();
   s.file_name = name;
+  s.drag_hover = false;  // the drop ended the drag
   s.shown_error.clear();
   s.has_image = false;
   s.result = {};
@@ -114,48 +98,28 @@ EMSCRIPTEN_KEEPALIVE void xray_set_drag_hover(int hover) {
   xray::app::request_frames();
 }
 
-// Decodes and preprocesses a file. Returns the model input (1 x H x W floats, valid until the next
-// call) or null, with the reason in xray_last_error(). show: this file becomes the one shown above
-// the table; whatever was shown is cleared first, so a file that fails never appears with another
-// file's picture or verdict. A failed allocation or any other exception becomes the file's error;
-// the app keeps working for the next file.
-EMSCRIPTEN_KEEPALIVE const float* xray_preprocess(const std::uint8_t* bytes, int size, const char* name, int show) {
+// A file analysed by the worker (web/analysis_worker.js) becomes the one shown above the table:
+// whatever was shown is cleared first, so nothing of the previous file stays. pixels: its gray
+// picture (width x height, already scaled for display); source_*: the file's own size and format.
+// Returns 0 when the picture could not be kept (then only the verdict is shown).
+EMSCRIPTEN_KEEPALIVE int xray_show_image(const char* name, const char* source_format, const std::uint8_t* pixels, int width, int height,
+                                         int source_width, int source_height) {
   auto& s = state();
-  if (!s.model.loaded) {
-    g_last_error = "the model is not loaded yet";
-    return nullptr;
-  }
-  s.drag_hover = false;  // the drop ended the drag; the result's frames will show it
-  if (show) begin_showing(name);
+  begin_showing(name);
   try {
-    const double t0 = now_ms();
-    auto decoded = xray::decode_gray(bytes, static_cast<std::size_t>(size > 0 ? size : 0));
-    const double t1 = now_ms();
-    if (!decoded) {
-      g_last_error = decoded.error().message;  // the page reports it (JS calls xray_report_error)
-      return nullptr;
-    }
-    g_colour_fraction = xray::colour_fraction(decoded->gray);
-    const xray::GrayImage pixels = xray::resize_for_spec(decoded->gray, s.model.spec);
-    g_tensor = xray::normalize(pixels, s.model.spec).data;
-    const double t2 = now_ms();
-    g_decode_ms = t1 - t0;
-    g_preprocess_ms = t2 - t1;
-    if (show) {
-      s.source_width = decoded->info.width;
-      s.source_height = decoded->info.height;
-      s.source_format = xray::image_format_name(decoded->info.format);
-      xray::app::upload_gray(s.image, for_display(decoded->gray));
-      s.has_image = true;
-    }
-    return g_tensor.data();
+    xray::GrayImage image;
+    image.width = width;
+    image.height = height;
+    image.pixels.assign(pixels, pixels + static_cast<std::size_t>(width) * static_cast<std::size_t>(height));
+    xray::app::upload_gray(s.image, image);
   } catch (const std::bad_alloc&) {
-    g_last_error = "not enough memory in this browser tab for this image";
-  } catch (const std::exception& e) {
-    g_last_error = std::string("internal error: ") + e.what();
+    return 0;
   }
-  g_tensor = {};
-  return nullptr;
+  s.source_width = source_width;
+  s.source_height = source_height;
+  s.source_format = source_format;
+  s.has_image = true;
+  return 1;
 }
 
 // The shown file could not be analysed (unreadable, too large, not an image): its name and the
@@ -174,44 +138,39 @@ EMSCRIPTEN_KEEPALIVE const char* xray_shown() {
   return json.c_str();
 }
 
-EMSCRIPTEN_KEEPALIVE const char* xray_last_error() { return g_last_error.c_str(); }
-EMSCRIPTEN_KEEPALIVE double xray_decode_ms() { return g_decode_ms; }
-EMSCRIPTEN_KEEPALIVE double xray_preprocess_ms() { return g_preprocess_ms; }
-EMSCRIPTEN_KEEPALIVE int xray_tensor_size() { return static_cast<int>(g_tensor.size()); }
-// The last preprocessed file's share of coloured pixels (xray/gray.h), for window.xray.
-EMSCRIPTEN_KEEPALIVE double xray_colour_fraction() { return g_colour_fraction; }
-// The gate's verdict on the last preprocessed file: bit 0 flagged as out of distribution (score
+// The gate's verdict on a file: bit 0 flagged as out of distribution (score
 // above the limit, or no usable score although there is a gate, or, with a gate, more coloured
 // pixels than the card's colour_limit allows), bit 1 flagged because of its colour. ood_score and
-// ood_limit are NaN when the model has no gate.
-EMSCRIPTEN_KEEPALIVE int xray_gate_flags(double ood_score, double ood_limit) {
-  const Gate g = gate(ood_score, ood_limit);
+// ood_limit are NaN when the model has no gate; colour_fraction is the file's share of coloured pixels.
+EMSCRIPTEN_KEEPALIVE int xray_gate_flags(double ood_score, double ood_limit, double colour_fraction) {
+  const Gate g = gate(ood_score, ood_limit, colour_fraction);
   return (g.out_of_distribution ? 1 : 0) | (g.in_colour ? 2 : 0);
 }
 
-// Shows the last preprocessed file's result (preprocessed with show = 1). Returns its gate flags
-// as xray_gate_flags does.
-EMSCRIPTEN_KEEPALIVE int xray_show_result(float probability, const float* cam, int cam_height, int cam_width, double inference_ms,
-                                          double ood_score, double ood_limit) {
+// Shows the result of the file just given to xray_show_image. Returns its gate flags as
+// xray_gate_flags does.
+EMSCRIPTEN_KEEPALIVE int xray_show_result(float probability, const float* cam, int cam_height, int cam_width, double decode_ms,
+                                          double preprocess_ms, double inference_ms, double colour_fraction, double ood_score,
+                                          double ood_limit) {
   auto& s = state();
   xray::app::request_input_frames();  // the shown file: at once, also while the queue works
-  const Gate g = gate(ood_score, ood_limit);
+  const Gate g = gate(ood_score, ood_limit, colour_fraction);
   s.result.valid = true;
   s.result.ood_score = ood_score;
   s.result.ood_limit = ood_limit;
-  s.result.colour_fraction = g_colour_fraction;
+  s.result.colour_fraction = colour_fraction;
   s.result.in_colour = g.in_colour;
   s.result.out_of_distribution = g.out_of_distribution;
   s.result.show_anyway = false;
   s.result.probability = probability;
   s.result.label = s.model.labels[probability >= s.model.threshold ? 1 : 0];
-  s.result.decode_ms = g_decode_ms;
-  s.result.preprocess_ms = g_preprocess_ms;
+  s.result.decode_ms = decode_ms;
+  s.result.preprocess_ms = preprocess_ms;
   s.result.inference_ms = inference_ms;
   if (cam && cam_height > 0 && cam_width > 0) {
     xray::app::upload_heatmap(s.heatmap, std::vector<float>(cam, cam + cam_height * cam_width), cam_width, cam_height);
   }
-  return xray_gate_flags(ood_score, ood_limit);
+  return xray_gate_flags(ood_score, ood_limit, colour_fraction);
 }
 
 EMSCRIPTEN_KEEPALIVE void xray_report_error(const char* message) {

@@ -7,6 +7,7 @@
 #include <emscripten/html5.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 
@@ -25,19 +26,26 @@ double g_last_frame_ms = 0;
 // While the queue works, new rows alone redraw this often: with software WebGL a frame costs
 // tens of milliseconds of the main thread at a laptop's window size, time the analysis needs.
 constexpr double kBusyFrameInterval = 500;
+// ... and are drawn with at most this many pixels, which the browser scales up to the canvas's
+// size: a software-rendered frame costs about 65 ms per million pixels here, and the page must
+// keep answering within 50 ms while a batch runs. Sharp again once the queue is done.
+constexpr double kBusyFramePixels = 300000;
+float g_pixel_scale = 1;  // canvas pixels per device pixel in the frame being drawn
 int g_ui_scale = 0;  // whole-number UI scale; ImGui's built-in pixel font stays crisp at integer sizes
 
-// Sizes the canvas to its CSS box in device pixels; returns that size.
-void sync_canvas(int& width, int& height) {
+// Sizes the canvas to its CSS box in device pixels times pixel_scale; returns the size in device pixels.
+void sync_canvas(int& width, int& height, float pixel_scale) {
   double css_width = 0, css_height = 0;
   emscripten_get_element_css_size("#canvas", &css_width, &css_height);
   const double ratio = emscripten_get_device_pixel_ratio();
   width = static_cast<int>(std::lround(css_width * ratio));
   height = static_cast<int>(std::lround(css_height * ratio));
+  const int canvas_width = static_cast<int>(std::lround(width * pixel_scale));
+  const int canvas_height = static_cast<int>(std::lround(height * pixel_scale));
   int current_width = 0, current_height = 0;
   emscripten_get_canvas_element_size("#canvas", &current_width, &current_height);
-  if (width > 0 && height > 0 && (width != current_width || height != current_height)) {
-    emscripten_set_canvas_element_size("#canvas", width, height);
+  if (canvas_width > 0 && canvas_height > 0 && (canvas_width != current_width || canvas_height != current_height)) {
+    emscripten_set_canvas_element_size("#canvas", canvas_width, canvas_height);
   }
   const int scale = ratio < 1.5 ? 1 : static_cast<int>(std::lround(ratio));
   if (scale != g_ui_scale) {
@@ -71,21 +79,27 @@ void frame() {
   }
   if (g_frames_to_draw <= 0) return;
   const double now = emscripten_get_now();
-  if (xray::app::state().results.running && !g_input && now - g_last_frame_ms < kBusyFrameInterval) return;
+  const bool busy = xray::app::state().results.running;
+  if (busy && !g_input && now - g_last_frame_ms < kBusyFrameInterval) return;
   g_input = false;
   g_last_frame_ms = now;
   --g_frames_to_draw;
+  const double pixels = css_width * css_height * ratio * ratio;
+  const float pixel_scale = busy && pixels > kBusyFramePixels ? static_cast<float>(std::max(0.5, std::sqrt(kBusyFramePixels / pixels))) : 1.0f;
   int width = 0, height = 0;
-  sync_canvas(width, height);
+  sync_canvas(width, height, pixel_scale);
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGuiIO& io = ImGui::GetIO();
-  io.DisplaySize = ImVec2(static_cast<float>(width), static_cast<float>(height));  // device pixels
-  io.DisplayFramebufferScale = ImVec2(1, 1);
+  io.DisplaySize = ImVec2(static_cast<float>(width), static_cast<float>(height));  // device pixels: the layout never changes
+  io.DisplayFramebufferScale = ImVec2(pixel_scale, pixel_scale);
+  // GLFW reports the mouse in canvas pixels, as the canvas was sized when the event came.
+  if (io.MousePos.x > -FLT_MAX && g_pixel_scale != 1) io.MousePos = ImVec2(io.MousePos.x / g_pixel_scale, io.MousePos.y / g_pixel_scale);
+  g_pixel_scale = pixel_scale;
   ImGui::NewFrame();
   xray::app::draw_ui(xray::app::state(), static_cast<float>(g_ui_scale));
   ImGui::Render();
-  glViewport(0, 0, width, height);
+  glViewport(0, 0, static_cast<int>(std::lround(width * pixel_scale)), static_cast<int>(std::lround(height * pixel_scale)));
   glClearColor(0.09f, 0.10f, 0.12f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());

@@ -309,8 +309,10 @@ void draw_ui(AppState& s, float scale) {
   const ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos({0, 0});
   ImGui::SetNextWindowSize(io.DisplaySize);
+  // No background: the render loop's clear paints the same colour, and with software WebGL every
+  // full-window layer costs milliseconds of each frame.
   ImGui::Begin("xray", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                                    ImGuiWindowFlags_NoBringToFrontOnFocus);
+                                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground);
   ImGui::SetWindowFontScale(1.25f);
   ImGui::TextUnformatted("Pediatric chest X-ray: NORMAL or PNEUMONIA");
   ImGui::SetWindowFontScale(1.0f);

@@ -1,0 +1,128 @@
+// The analysis worker: ONNX Runtime Web and the trainer's preprocessing (xray-worker.wasm, the same
+// C++ as `xray predict`) run here, beside the page's main thread, which only draws and answers
+// input. So a batch never waits for a frame, and a frame never waits for a file.
+// Out, once: {type: 'ready', card, outputNames, version, threads} or {type: 'failed', message}.
+// In: {id, file, show}, handled one at a time in arrival order; out: {id, result} or {id, error}.
+import * as ort from './ort/ort.wasm.min.mjs';
+import createPreprocessing from './xray-worker.js';
+
+let session = null;  // ONNX Runtime Web session
+let wasm = null;     // the preprocessing module
+
+async function fetchOk(url, read) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return read(response);
+}
+
+// model.json records model.onnx's SHA-256: a stale or damaged copy (a cache, a partial upload)
+// must not give silently wrong answers. crypto.subtle exists only in secure contexts (https,
+// localhost); elsewhere the check is skipped and the console says so.
+async function checkModelFile(card, bytes) {
+  const want = card.files?.['model.onnx']?.sha256;
+  if (!want) throw new Error('model/model.json does not record the sha256 of model.onnx');
+  if (!self.crypto?.subtle) { console.warn('not a secure context: model.onnx checksum not verified'); return; }
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  const have = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  if (have !== want) throw new Error(`model/model.onnx does not match model.json (sha256 ${have.slice(0, 12)}..., expected ${want.slice(0, 12)}...)`);
+}
+
+function withString(text, use) {
+  const size = wasm.lengthBytesUTF8(text) + 1;
+  const ptr = wasm._malloc(size);
+  if (!ptr) throw new Error('not enough memory in this browser tab');
+  wasm.stringToUTF8(text, ptr, size);
+  try { return use(ptr); } finally { wasm._free(ptr); }
+}
+
+// ONNX Runtime's WASM (14 MB to compile) is the longest step of start-up: the session is created
+// the moment model.onnx arrives, which starts that compile; the card, the checksum and the
+// preprocessing module are read meanwhile.
+async function loadModel() {
+  ort.env.wasm.wasmPaths = new URL('./ort/', import.meta.url).href;
+  // Threads need cross-origin isolation, which plain static hosts do not give; one thread works anywhere.
+  ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+  const onnxBytes = fetchOk('model/model.onnx', async (r) => new Uint8Array(await r.arrayBuffer()));
+  const created = onnxBytes.then((bytes) => ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] }));
+  created.catch(() => {});  // reported below, after the checksum's verdict
+  const preprocessing = createPreprocessing();
+  preprocessing.catch(() => {});
+  const cardText = await fetchOk('model/model.json', (r) => r.text());
+  let card;
+  try { card = JSON.parse(cardText); } catch (error) { throw new Error(`model/model.json is not JSON (${error.message})`); }
+  await checkModelFile(card, await onnxBytes);
+  wasm = await preprocessing;
+  if (!withString(cardText, (ptr) => wasm._xw_set_spec(ptr))) throw new Error(wasm.UTF8ToString(wasm._xw_last_error()));
+  session = await created;
+  return { type: 'ready', card: cardText, outputNames: session.outputNames, version: ort.env.versions?.web ?? '', threads: ort.env.wasm.numThreads };
+}
+
+// The page has checked the size already (analysis.js).
+async function readFile(file) {
+  if (!file) throw new Error('the file could not be read');
+  try {
+    return new Uint8Array(await file.arrayBuffer());
+  } catch (error) {
+    throw new Error(`the file could not be read (${error.message || error.name})`);
+  }
+}
+
+// The bytes through the C++ preprocessing: the model input and what the page needs to know.
+// show: the gray picture too, scaled for display.
+function preprocess(bytes, show) {
+  const input = wasm._malloc(Math.max(1, bytes.length));
+  if (!input) throw new Error(`not enough memory in this browser tab to read ${(bytes.length / 1e6).toFixed(0)} MB`);
+  wasm.HEAPU8.set(bytes, input);
+  let tensorPtr;
+  try {
+    tensorPtr = wasm._xw_preprocess(input, bytes.length, show ? 1 : 0);
+  } finally {
+    wasm._free(input);
+  }
+  if (!tensorPtr) throw new Error(wasm.UTF8ToString(wasm._xw_last_error()));
+  const tensor = wasm.HEAPF32.slice(tensorPtr / 4, tensorPtr / 4 + wasm._xw_tensor_size());  // a copy: ORT may keep it
+  let display = null;
+  if (show) {
+    const width = wasm._xw_display_width(), height = wasm._xw_display_height(), ptr = wasm._xw_display_pixels();
+    display = { pixels: wasm.HEAPU8.slice(ptr, ptr + width * height), width, height, sourceWidth: wasm._xw_source_width(),
+                sourceHeight: wasm._xw_source_height(), format: wasm.UTF8ToString(wasm._xw_source_format()) };
+  }
+  return { tensor, display, colourFraction: wasm._xw_colour_fraction(), decodeMs: wasm._xw_decode_ms(), preprocessMs: wasm._xw_preprocess_ms() };
+}
+
+// One file: read, preprocess, run. result: probability, the other one-number outputs by name
+// (the gate's score among them), the class activation map and the picture when shown, timings.
+async function analyse({ id, file, show }) {
+  const start = performance.now();
+  try {
+    const bytes = await readFile(file);
+    const readMs = performance.now() - start;
+    const p = preprocess(bytes, show);
+    const inferStart = performance.now();
+    const outputs = await session.run({ input: new ort.Tensor('float32', p.tensor, [1, 1, wasm._xw_model_height(), wasm._xw_model_width()]) });
+    const inferenceMs = performance.now() - inferStart;
+    const scores = {};
+    for (const [name, tensor] of Object.entries(outputs)) if (tensor.data.length === 1) scores[name] = Number(tensor.data[0]);
+    const transfer = [];
+    let cam = null;
+    if (show && outputs.cam) {
+      const [, , height, width] = outputs.cam.dims;
+      cam = { data: Float32Array.from(outputs.cam.data), width, height };
+      transfer.push(cam.data.buffer);
+    }
+    if (p.display) transfer.push(p.display.pixels.buffer);
+    const result = { probability: outputs.probability.data[0], scores, colourFraction: p.colourFraction, display: p.display, cam,
+                     timings: { read_ms: readMs, decode_ms: p.decodeMs, preprocess_ms: p.preprocessMs, inference_ms: inferenceMs,
+                                total_ms: performance.now() - start } };
+    self.postMessage({ id, result }, transfer);
+  } catch (error) {
+    self.postMessage({ id, error: error.message || String(error), ms: performance.now() - start });
+  }
+}
+
+const model = loadModel();
+model.then((ready) => self.postMessage(ready), (error) => self.postMessage({ type: 'failed', message: error.message || String(error) }));
+let turn = model.catch(() => {});
+self.onmessage = (event) => {
+  turn = turn.then(() => (session ? analyse(event.data) : self.postMessage({ id: event.data.id, error: 'the model is not loaded' })));
+};
