@@ -1,8 +1,7 @@
 // The files waiting to be analysed, in drop order, and the row to show after a click or an arrow
 // key. The worker analyses one file at a time; two are given to it at once so that it never waits
 // for the main thread between files, and rows are added in drop order. A selection goes before
-// the next waiting file, so the page answers at once even in the middle of a long batch. Files
-// dropped before the model is ready wait for it.
+// the next waiting file, so the page answers at once even in the middle of a long batch.
 // A task boundary between files, so input events and frames get their turn even when files fail
 // at once. A message, not setTimeout: chained timeouts are held back to 4 ms each.
 const channel = new MessageChannel();
@@ -54,13 +53,10 @@ export class AnalysisQueue {
   async run() {
     if (this.running) return;
     this.running = true;
+    // Files go to the worker at once, also before the model is ready (it waits for the model
+    // itself); their rows wait until the page is ready to show them.
+    const failure = this.ready.then(() => null, (error) => error);
     try {
-      try {
-        await this.ready;
-      } catch (error) {
-        this.dropWaiting(`not analysed: ${error.message}`);
-        return;
-      }
       while (this.selection !== null || this.head < this.waiting.length || this.inFlight.length) {
         const canStart = this.selection === null && !this.stopRequested && this.head < this.waiting.length;
         if (canStart && this.inFlight.length < IN_FLIGHT) {
@@ -70,6 +66,12 @@ export class AnalysisQueue {
           continue;
         }
         if (this.inFlight.length) {  // rows in drop order, also before a selection or a stop
+          const error = await failure;
+          if (error) {
+            for (const { entry } of this.inFlight.splice(0)) this.notAnalysed(entry, `not analysed: ${error.message}`);
+            this.dropWaiting(`not analysed: ${error.message}`);
+            return;
+          }
           const { entry, outcome } = this.inFlight.shift();
           this.finish(entry, await outcome);
           this.done++;

@@ -28,7 +28,8 @@ double g_last_frame_ms = 0;
 constexpr double kBusyFrameInterval = 500;
 // ... and are drawn with at most this many pixels, which the browser scales up to the canvas's
 // size: a software-rendered frame costs about 65 ms per million pixels here, and the page must
-// keep answering within 50 ms while a batch runs. Sharp again once the queue is done.
+// keep answering within 50 ms while a batch runs. Sharp again once the queue is done (and once
+// the model is ready: start-up's frames are drawn the same way).
 constexpr double kBusyFramePixels = 300000;
 float g_pixel_scale = 1;  // canvas pixels per device pixel in the frame being drawn
 int g_ui_scale = 0;  // whole-number UI scale; ImGui's built-in pixel font stays crisp at integer sizes
@@ -84,8 +85,10 @@ void frame() {
   g_input = false;
   g_last_frame_ms = now;
   --g_frames_to_draw;
+  // While the model loads, frames compete with ONNX Runtime's compile for the processor: cheap ones too.
+  const bool loading = !xray::app::state().model.loaded && !xray::app::state().status_error;
   const double pixels = css_width * css_height * ratio * ratio;
-  const float pixel_scale = busy && pixels > kBusyFramePixels ? static_cast<float>(std::max(0.5, std::sqrt(kBusyFramePixels / pixels))) : 1.0f;
+  const float pixel_scale = (busy || loading) && pixels > kBusyFramePixels ? static_cast<float>(std::max(0.5, std::sqrt(kBusyFramePixels / pixels))) : 1.0f;
   int width = 0, height = 0;
   sync_canvas(width, height, pixel_scale);
   ImGui_ImplOpenGL3_NewFrame();
