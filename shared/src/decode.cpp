@@ -57,7 +57,7 @@ Expected<DecodedImage> decode_gray(const std::uint8_t* data, std::size_t size, c
   if (info->format == ImageFormat::kDicom) {
     auto file = parse_dicom(data, size);
     if (!file) return file.error();
-    auto gray = decode_dicom_gray(*file);
+    auto gray = decode_dicom_gray(*file, limits);
     if (!gray) return gray.error();
     out.gray = std::move(*gray);
     return out;

@@ -41,7 +41,7 @@ struct DicomPixelModule {
   int samples_per_pixel = 1;
   int bits_allocated = 0;
   int bits_stored = 0;
-  int high_bit = 0;
+  int high_bit = -1;             // -1 until read: then BitsStored - 1
   int pixel_representation = 0;  // 1: two's complement samples
   int planar_configuration = 0;  // 1: colour planes one after another
   int number_of_frames = 1;
@@ -88,6 +88,6 @@ Expected<DicomSamples> decode_first_frame(const DicomFile& file);
 // The 8-bit gray image of the first frame (the rule is in dicom_gray.cpp): VOI window when the
 // file has one, else the full stored range; MONOCHROME1 inverted; colour through the same RGB ->
 // gray rule as other formats. Call after check_limits on the file's size.
-Expected<GrayImage> decode_dicom_gray(const DicomFile& file);
+Expected<GrayImage> decode_dicom_gray(const DicomFile& file, const DecodeLimits& limits);
 
 }  // namespace xray

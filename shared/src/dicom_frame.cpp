@@ -5,6 +5,7 @@
 #include "dicom.h"
 #include "jpeg_lossless.h"
 #include "rle_lossless.h"
+#include "sizes.h"
 
 namespace xray {
 namespace {
@@ -16,14 +17,16 @@ bool starts_jpeg(const ByteSpan& fragment) {
 }
 
 // Interleaved samples from uncompressed bytes (8-bit, or 16-bit little endian), planar or not.
-DicomSamples read_samples(const std::uint8_t* bytes, const DicomPixelModule& m, bool planar) {
+Expected<DicomSamples> read_samples(const std::uint8_t* bytes, const DicomPixelModule& m, bool planar) {
   DicomSamples out;
   out.width = m.columns;
   out.height = m.rows;
   out.samples_per_pixel = m.samples_per_pixel;
-  const std::size_t pixels = static_cast<std::size_t>(m.columns) * m.rows;
   const int spp = m.samples_per_pixel;
-  out.values.resize(pixels * spp);
+  auto size = buffer_bytes(static_cast<std::uint64_t>(m.columns) * m.rows * spp, sizeof(std::uint16_t), "the DICOM frame");
+  if (!size) return size.error();
+  const std::size_t pixels = static_cast<std::size_t>(m.columns) * m.rows;  // fits: size did
+  out.values.resize(*size / sizeof(std::uint16_t));
   const bool wide = m.bits_allocated == 16;
   for (std::size_t p = 0; p < pixels; ++p) {
     for (int c = 0; c < spp; ++c) {

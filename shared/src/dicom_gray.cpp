@@ -107,15 +107,13 @@ GrayImage samples_to_gray(const DicomSamples& samples, const DicomPixelModule& m
 
 // JPEG baseline frames are ordinary JPEG files: decoded by the same path as a .jpg (so a DICOM
 // wrapping a JPEG gives that JPEG's pixels), then windowed or inverted like any 8-bit gray.
-Expected<GrayImage> baseline_to_gray(const DicomFile& file) {
+Expected<GrayImage> baseline_to_gray(const DicomFile& file, const DecodeLimits& limits) {
   auto bytes = first_frame_bytes(file);
   if (!bytes) return bytes.error();
   if (bytes->size() < 3 || (*bytes)[0] != 0xFF || (*bytes)[1] != 0xD8 || (*bytes)[2] != 0xFF) {
     return Error{ErrorCode::kCorrupt, "corrupt DICOM: the JPEG baseline frame does not start with a JPEG marker"};
   }
-  DecodeLimits any;  // the container's size was checked already; the frame must match it
-  any.min_side = 1;
-  auto decoded = decode_gray(bytes->data(), bytes->size(), any);
+  auto decoded = decode_gray(bytes->data(), bytes->size(), limits);  // and its size must match the header's
   if (!decoded && decoded.error().code == ErrorCode::kUnsupported) {
     return Error{ErrorCode::kUnsupported, "unsupported DICOM transfer syntax " + file.syntax.uid + " (" +
                                               file.syntax.name + ") with this frame: " + decoded.error().message};
@@ -137,8 +135,8 @@ Expected<GrayImage> baseline_to_gray(const DicomFile& file) {
 
 }  // namespace
 
-Expected<GrayImage> decode_dicom_gray(const DicomFile& file) {
-  if (file.syntax.encoding == PixelEncoding::kJpegBaseline) return baseline_to_gray(file);
+Expected<GrayImage> decode_dicom_gray(const DicomFile& file, const DecodeLimits& limits) {
+  if (file.syntax.encoding == PixelEncoding::kJpegBaseline) return baseline_to_gray(file, limits);
   auto samples = decode_first_frame(file);
   if (!samples) return samples.error();
   return samples_to_gray(*samples, file.pixels);

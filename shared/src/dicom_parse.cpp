@@ -156,10 +156,13 @@ std::string first_string_value(const std::uint8_t* p, std::uint32_t length) {
   return s.substr(begin, end - begin);
 }
 
+// A Decimal String (PS3.5 6.2): digits, sign, point and exponent only, so that strtod's extras
+// (hexadecimal, "inf", "nan") are not taken for numbers.
 Expected<double> parse_decimal(const std::string& text, std::uint32_t t) {
+  const bool ds_characters = text.find_first_not_of("0123456789+-.eE") == std::string::npos;
   char* end = nullptr;
-  const double v = text.empty() ? 0 : std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || !std::isfinite(v)) {
+  const double v = text.empty() || !ds_characters ? 0 : std::strtod(text.c_str(), &end);
+  if (text.empty() || !ds_characters || *end != '\0' || !std::isfinite(v)) {
     return corrupt(tag_name(t) + " holds \"" + text + "\", not a decimal number");
   }
   return v;
@@ -286,7 +289,7 @@ Expected<bool> validate_pixel_module(DicomFile& file) {
     return corrupt(std::to_string(m.bits_stored) + " bits stored in " + std::to_string(m.bits_allocated) +
                    " bits allocated");
   }
-  if (m.high_bit == 0) m.high_bit = m.bits_stored - 1;
+  if (m.high_bit < 0) m.high_bit = m.bits_stored - 1;
   if (m.high_bit < m.bits_stored - 1 || m.high_bit >= m.bits_allocated) {
     return corrupt("high bit " + std::to_string(m.high_bit) + " does not fit " + std::to_string(m.bits_stored) +
                    " bits stored in " + std::to_string(m.bits_allocated) + " allocated");

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "byte_reader.h"
+#include "sizes.h"
 
 namespace xray {
 namespace {
@@ -26,10 +27,17 @@ struct HuffmanTable {
   std::uint8_t fast_value[256] = {};
 };
 
-Expected<bool> build_table(const std::uint8_t counts[16], const std::uint8_t* values, int total, HuffmanTable& t) {
+// Builds into a fresh table: a DHT may redefine a table between scans, and nothing of the old one
+// may survive. The code space is checked before any entry is written.
+Expected<bool> build_table(const std::uint8_t counts[16], const std::uint8_t* values, int total, HuffmanTable& out) {
+  for (int i = 0; i < total; ++i) {
+    if (values[i] > 16) return corrupt("a Huffman table codes a difference of " + std::to_string(values[i]) + " bits");
+  }
+  HuffmanTable t;
   int code = 0, k = 0;
   for (int length = 1; length <= 16; ++length) {
     const int n = counts[length - 1];
+    if (code + n > (1 << length)) return corrupt("a Huffman table has more codes than its lengths allow");
     t.first_value[length] = k;
     t.min_code[length] = code;
     t.max_code[length] = n ? code + n - 1 : -1;
@@ -44,14 +52,11 @@ Expected<bool> build_table(const std::uint8_t counts[16], const std::uint8_t* va
     }
     code += n;
     k += n;
-    if (code > (1 << length)) return corrupt("a Huffman table has more codes than its lengths allow");
     code <<= 1;
   }
-  for (int i = 0; i < total; ++i) {
-    if (values[i] > 16) return corrupt("a Huffman table codes a difference of " + std::to_string(values[i]) + " bits");
-    t.values[i] = values[i];
-  }
+  for (int i = 0; i < total; ++i) t.values[i] = values[i];
   t.defined = true;
+  out = t;
   return true;
 }
 
@@ -160,6 +165,9 @@ Expected<bool> read_frame(ByteReader s, Decoder& d, int width, int height, int c
   if (count < 1 || count > 4 || !s.has(3u * count)) return corrupt("frame header length");
   for (int i = 0; i < count; ++i) {
     d.components[i].id = s.u8();
+    for (int j = 0; j < i; ++j) {
+      if (d.components[j].id == d.components[i].id) return corrupt("two components with the same id");
+    }
     if (s.u8() != 0x11) return unsupported("subsampled components");
     s.u8();  // quantisation table: unused in lossless mode
   }
@@ -167,7 +175,9 @@ Expected<bool> read_frame(ByteReader s, Decoder& d, int width, int height, int c
   d.image.height = h;
   d.image.components = count;
   d.image.precision = precision;
-  d.image.samples.assign(static_cast<std::size_t>(w) * h * count, 0);
+  auto bytes = buffer_bytes(static_cast<std::uint64_t>(w) * h * count, sizeof(std::uint16_t), "the lossless JPEG frame");
+  if (!bytes) return bytes.error();
+  d.image.samples.assign(*bytes / sizeof(std::uint16_t), 0);
   d.have_frame = true;
   return true;
 }

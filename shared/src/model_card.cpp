@@ -1,6 +1,7 @@
 #include "xray/model_card.h"
 
 #include <cmath>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 namespace xray {
@@ -43,8 +44,11 @@ Expected<bool> read_ood(const json& card, ModelCardEssentials& c) {
   }
   c.has_ood_gate = true;
   c.ood_limit = limit;
-  double colour = 0;
-  if (finite_number(member(*ood, "colour_limit"), colour)) c.colour_limit = colour;
+  if (const json* colour = member(*ood, "colour_limit"); colour && !colour->is_null()) {
+    double value = 0;
+    if (!finite_number(colour, value) || value < 0) return bad("\"ood.colour_limit\" must be a number from 0 to 1");
+    c.colour_limit = value;
+  }
   return true;
 }
 
@@ -62,8 +66,10 @@ Expected<ModelCardEssentials> read_model_card_essentials(const std::string& json
   if (card.is_discarded() || !card.is_object()) return bad("not a JSON object");
   ModelCardEssentials c;
   if (const json* version = member(card, "card_version")) {
-    if (!version->is_number_integer() || version->get<int>() < 1) return bad("\"card_version\" must be a positive integer");
-    c.card_version = version->get<int>();
+    if (!version->is_number_integer() || version->get<std::int64_t>() < 1 || version->get<std::int64_t>() > 1000000) {
+      return bad("\"card_version\" must be a positive integer");
+    }
+    c.card_version = static_cast<int>(version->get<std::int64_t>());
     if (c.card_version > kModelCardVersion) {
       return Error{ErrorCode::kUnsupported, "card_version " + std::to_string(c.card_version) +
                                                 " is newer than this reader (" + std::to_string(kModelCardVersion) +

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "byte_reader.h"
+#include "sizes.h"
 
 namespace xray {
 namespace {
@@ -48,8 +49,11 @@ Expected<std::vector<std::uint8_t>> decode_dicom_rle(const std::uint8_t* data, s
   }
   std::uint32_t offsets[16] = {};
   for (int i = 0; i < 15; ++i) offsets[i] = header.le32();
-  const std::size_t pixels = static_cast<std::size_t>(width) * height;
-  std::vector<std::uint8_t> out(pixels * expected);
+  auto bytes = buffer_bytes(static_cast<std::uint64_t>(width) * height, static_cast<std::uint64_t>(expected),
+                            "the RLE frame");
+  if (!bytes) return bytes.error();
+  const std::size_t pixels = static_cast<std::size_t>(width) * height;  // fits: bytes did
+  std::vector<std::uint8_t> out(*bytes);
   for (int s = 0; s < expected; ++s) {
     const std::size_t begin = offsets[s];
     const std::size_t end = s + 1 < expected ? offsets[s + 1] : size;

@@ -11,7 +11,7 @@
 #    (model.pt, model.json, model.onnx; a fresh run gives up the older run's checkpoint at once);
 #  - a model.pt that does not match its card is refused, saying what to do.
 set -uo pipefail
-xray=$1
+xray=$(realpath "$1")
 make_dataset=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -72,6 +72,18 @@ for entry in "${kills[@]}"; do
   [[ -z $(leftovers "kill$((i - 1))") ]] || fail "temporaries left after resuming from a kill at $point: $(leftovers "kill$((i - 1))")"
   echo "killed at $point (exit $status): the $got model, complete; --resume: the new model, complete"
 done
+
+# The directory named as "." or through a symbolic link: the real folder gets the new model, the
+# link stays a link, and no staging copy is left inside or beside it.
+cp -r "$tmp/old" "$tmp/dot"
+(cd "$tmp/dot" && "$xray" "${train[@]}" --seed 12 --out . > ../dot.log 2>&1) || fail "train --out . ($(tail -n 2 "$tmp/dot.log"))"
+[[ $(which_model "$tmp/dot") == new && -z $(find "$tmp/dot" -name '.*staging*') ]] || fail "train --out . did not leave the new model alone in the folder"
+cp -r "$tmp/old" "$tmp/real"
+ln -s real "$tmp/link"
+"$xray" "${train[@]}" --seed 12 --out "$tmp/link" > "$tmp/link.log" 2>&1 || fail "train --out through a symbolic link"
+[[ -L $tmp/link && $(which_model "$tmp/real") == new ]] || fail "through a symbolic link: the link must stay and the real folder get the new model"
+[[ -z $(find "$tmp" -maxdepth 1 -name '.*staging*') ]] || fail "staging folders left behind: $(find "$tmp" -maxdepth 1 -name '.*staging*')"
+echo "--out . and --out through a symbolic link: the real folder holds the new model, no staging left"
 
 # Failed runs leave the old model byte for byte.
 snapshot() { (cd "$1" && sha256sum model.pt model.json model.onnx); }

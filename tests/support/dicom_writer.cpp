@@ -141,7 +141,8 @@ Bytes encode_dicom_encapsulated(const DicomDescription& d, const std::vector<std
 }
 
 Bytes encode_jpeg_lossless(const std::vector<std::uint16_t>& samples, int width, int height, int components,
-                           int precision, int predictor, int point_transform, int restart_rows) {
+                           int precision, int predictor, int point_transform, int restart_rows,
+                           const LosslessCoding& coding) {
   Bytes out{0xFF, 0xD8};
   auto segment = [&](std::uint8_t marker, const Bytes& body) {
     out.push_back(0xFF);
@@ -150,64 +151,79 @@ Bytes encode_jpeg_lossless(const std::vector<std::uint16_t>& samples, int width,
     out.push_back(static_cast<std::uint8_t>((body.size() + 2) & 0xFF));
     out.insert(out.end(), body.begin(), body.end());
   };
+  // Table 0: the 17 differences' sizes (SSSS 0..16), all coded with `length` bits, SSSS = code.
+  auto huffman_table = [&](int length) {
+    Bytes dht(17, 0);
+    dht[length] = 17;
+    for (int s = 0; s <= 16; ++s) dht.push_back(static_cast<std::uint8_t>(s));
+    segment(0xC4, dht);
+  };
   Bytes sof{static_cast<std::uint8_t>(precision), static_cast<std::uint8_t>(height >> 8),
             static_cast<std::uint8_t>(height & 0xFF), static_cast<std::uint8_t>(width >> 8),
             static_cast<std::uint8_t>(width & 0xFF), static_cast<std::uint8_t>(components)};
   for (int c = 0; c < components; ++c) sof.insert(sof.end(), {static_cast<std::uint8_t>(c + 1), 0x11, 0});
   segment(0xC3, sof);
-  Bytes dht{0x00, 0, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};  // 17 codes of 5 bits: SSSS 0..16
-  for (int s = 0; s <= 16; ++s) dht.push_back(static_cast<std::uint8_t>(s));
-  segment(0xC4, dht);
   if (restart_rows) {
     const int interval = restart_rows * width;
     segment(0xDD, Bytes{static_cast<std::uint8_t>(interval >> 8), static_cast<std::uint8_t>(interval & 0xFF)});
   }
-  Bytes sos{static_cast<std::uint8_t>(components)};
-  for (int c = 0; c < components; ++c) sos.insert(sos.end(), {static_cast<std::uint8_t>(c + 1), 0x00});
-  sos.insert(sos.end(), {static_cast<std::uint8_t>(predictor), 0, static_cast<std::uint8_t>(point_transform)});
-  segment(0xDA, sos);
-
   // Differences are coded on the point-transformed samples, as the decoder predicts them.
   std::vector<int> v(samples.size());
   for (std::size_t i = 0; i < samples.size(); ++i) v[i] = samples[i] >> point_transform;
-  BitWriter bits(out);
   const int initial = 1 << (precision - point_transform - 1);
-  bool first_row = true;
-  int restarts = 0;
-  for (int y = 0; y < height; ++y) {
-    if (restart_rows && y > 0 && y % restart_rows == 0) {
-      bits.flush();
-      out.push_back(0xFF);
-      out.push_back(static_cast<std::uint8_t>(0xD0 + (restarts++ & 7)));
-      first_row = true;
-    }
-    for (int x = 0; x < width; ++x) {
-      for (int c = 0; c < components; ++c) {
-        auto at = [&](int xx, int yy) { return v[(static_cast<std::size_t>(yy) * width + xx) * components + c]; };
-        int prediction;
-        if (first_row) {
-          prediction = x == 0 ? initial : at(x - 1, y);
-        } else if (x == 0) {
-          prediction = at(x, y - 1);
-        } else {
-          prediction = predicted(predictor, at(x - 1, y), at(x, y - 1), at(x - 1, y - 1));
-        }
-        int diff = (at(x, y) - prediction) & 0xFFFF;
-        if (diff >= 32768) diff -= 65536;
-        if (diff == -32768) {
-          bits.put(16, 5);
-          continue;
-        }
-        const int magnitude = diff < 0 ? -diff : diff;
-        int ssss = 0;
-        while ((1 << ssss) <= magnitude) ++ssss;
-        bits.put(static_cast<unsigned>(ssss), 5);
-        if (ssss) bits.put(static_cast<unsigned>(diff < 0 ? diff + (1 << ssss) - 1 : diff), ssss);
-      }
-    }
-    first_row = false;
+
+  std::vector<std::vector<int>> scans;
+  if (coding.scan_per_component) {
+    for (int c = 0; c < components; ++c) scans.push_back({c});
+  } else {
+    scans.push_back({});
+    for (int c = 0; c < components; ++c) scans[0].push_back(c);
   }
-  bits.flush();
+  for (std::size_t scan = 0; scan < scans.size(); ++scan) {
+    const int length = coding.table_per_scan && scan % 2 == 1 ? 12 : coding.code_length;
+    if (scan == 0 || coding.table_per_scan) huffman_table(length);
+    Bytes sos{static_cast<std::uint8_t>(scans[scan].size())};
+    for (int c : scans[scan]) sos.insert(sos.end(), {static_cast<std::uint8_t>(c + 1), 0x00});
+    sos.insert(sos.end(), {static_cast<std::uint8_t>(predictor), 0, static_cast<std::uint8_t>(point_transform)});
+    segment(0xDA, sos);
+    BitWriter bits(out);
+    bool first_row = true;
+    int restarts = 0;
+    for (int y = 0; y < height; ++y) {
+      if (restart_rows && y > 0 && y % restart_rows == 0) {
+        bits.flush();
+        out.push_back(0xFF);
+        out.push_back(static_cast<std::uint8_t>(0xD0 + (restarts++ & 7)));
+        first_row = true;
+      }
+      for (int x = 0; x < width; ++x) {
+        for (int c : scans[scan]) {
+          auto at = [&](int xx, int yy) { return v[(static_cast<std::size_t>(yy) * width + xx) * components + c]; };
+          int prediction;
+          if (first_row) {
+            prediction = x == 0 ? initial : at(x - 1, y);
+          } else if (x == 0) {
+            prediction = at(x, y - 1);
+          } else {
+            prediction = predicted(predictor, at(x - 1, y), at(x, y - 1), at(x - 1, y - 1));
+          }
+          int diff = (at(x, y) - prediction) & 0xFFFF;
+          if (diff >= 32768) diff -= 65536;
+          if (diff == -32768) {
+            bits.put(16, length);
+            continue;
+          }
+          const int magnitude = diff < 0 ? -diff : diff;
+          int ssss = 0;
+          while ((1 << ssss) <= magnitude) ++ssss;
+          bits.put(static_cast<unsigned>(ssss), length);
+          if (ssss) bits.put(static_cast<unsigned>(diff < 0 ? diff + (1 << ssss) - 1 : diff), ssss);
+        }
+      }
+      first_row = false;
+    }
+    bits.flush();
+  }
   out.insert(out.end(), {0xFF, 0xD9});
   return out;
 }

@@ -34,9 +34,19 @@ Bytes encode_dicom(const DicomDescription& d, const std::vector<std::uint16_t>& 
 Bytes encode_dicom_encapsulated(const DicomDescription& d, const std::vector<std::uint32_t>& offsets,
                                 const std::vector<Bytes>& fragments);
 
+// How the lossless JPEG's entropy coding is laid out. Every Huffman code has one length: 5 bits
+// (the decoder's fast path) or 9..16 (its slow path).
+struct LosslessCoding {
+  int code_length = 5;
+  bool scan_per_component = false;  // non-interleaved: one scan per component
+  bool table_per_scan = false;      // a DHT redefining table 0 before each scan, lengths alternating
+                                    // between code_length and 12
+};
+
 // A lossless JPEG (SOF3): samples interleaved, 2..16 bits, predictor 1..7, a point transform,
-// a restart marker every restart_rows rows (0: none). One Huffman table, every length 5 bits.
+// a restart marker every restart_rows rows (0: none).
 Bytes encode_jpeg_lossless(const std::vector<std::uint16_t>& samples, int width, int height, int components,
-                           int precision, int predictor, int point_transform, int restart_rows);
+                           int precision, int predictor, int point_transform, int restart_rows,
+                           const LosslessCoding& coding = {});
 
 }  // namespace xray::test

@@ -136,6 +136,53 @@ TEST(JpegLossless, RoundTripsEveryPredictorWithRestartsAndPointTransforms) {
   }
 }
 
+TEST(JpegLossless, LongCodesSeparateScansAndRedefinedTables) {
+  // Codes over 8 bits take the decoder's slow path; one scan per component with table 0
+  // redefined before each (5-bit codes, then 12-bit, then 5-bit): nothing of a table may survive
+  // its redefinition.
+  const int width = 19, height = 11;
+  for (const test::LosslessCoding& coding : {test::LosslessCoding{12, false, false}, test::LosslessCoding{16, true, false},
+                                              test::LosslessCoding{5, true, true}}) {
+    SCOPED_TRACE(testing::Message() << coding.code_length << "-bit codes, scan per component " << coding.scan_per_component
+                                    << ", table per scan " << coding.table_per_scan);
+    const auto samples = random_samples(static_cast<std::size_t>(width) * height * 3, 12, 77);
+    const Bytes jpeg = test::encode_jpeg_lossless(samples, width, height, 3, 12, 4, 0, 3, coding);
+    auto decoded = decode_jpeg_lossless(jpeg.data(), jpeg.size(), width, height, 3);
+    ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+    EXPECT_EQ(decoded->samples, samples);
+  }
+}
+
+TEST(JpegLossless, DifferenceOf32768HasNoExtraBits) {
+  // 16 bits: the first sample is predicted as 2^15, so 0 there is a difference of -32768 (SSSS 16).
+  std::vector<std::uint16_t> samples = {0, 65535, 32768, 1, 0, 0, 65535, 65535};
+  const Bytes jpeg = test::encode_jpeg_lossless(samples, 4, 2, 1, 16, 1, 0, 0);
+  auto decoded = decode_jpeg_lossless(jpeg.data(), jpeg.size(), 4, 2, 1);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  EXPECT_EQ(decoded->samples, samples);
+}
+
+TEST(JpegLossless, OversubscribedHuffmanTablesAreRefusedBeforeUse) {
+  const std::vector<std::uint16_t> samples(64, 100);
+  for (int codes : {3, 255}) {  // more 1-bit codes than one bit allows
+    Bytes jpeg = test::encode_jpeg_lossless(samples, 8, 8, 1, 8, 1, 0, 0);
+    std::size_t dht = 2;
+    while (dht + 1 < jpeg.size() && !(jpeg[dht] == 0xFF && jpeg[dht + 1] == 0xC4)) ++dht;
+    ASSERT_LT(dht + 1, jpeg.size());
+    // A replacement table: `codes` codes of 1 bit, values 0.
+    Bytes table = {0xFF, 0xC4, static_cast<std::uint8_t>((2 + 17 + codes) >> 8), static_cast<std::uint8_t>((2 + 17 + codes) & 0xFF), 0x00,
+                   static_cast<std::uint8_t>(codes)};
+    table.insert(table.end(), 15, 0);
+    table.insert(table.end(), static_cast<std::size_t>(codes), 0);
+    const std::size_t old_length = 2 + ((jpeg[dht + 2] << 8) | jpeg[dht + 3]);
+    jpeg.erase(jpeg.begin() + dht, jpeg.begin() + dht + old_length);
+    jpeg.insert(jpeg.begin() + dht, table.begin(), table.end());
+    auto decoded = decode_jpeg_lossless(jpeg.data(), jpeg.size(), 8, 8, 1);
+    ASSERT_FALSE(decoded.ok());
+    EXPECT_NE(decoded.error().message.find("more codes than its lengths allow"), std::string::npos) << decoded.error().message;
+  }
+}
+
 TEST(JpegLossless, InsideDicomEqualsTheUncompressedFile) {
   DicomDescription d;
   d.rows = 40;

@@ -61,6 +61,8 @@ TEST(ModelCard, RefusalsSayWhatIsWrong) {
   refused(card(R"("ood": {"limit": -1})"), "\"ood\" needs a positive number \"limit\"");
   refused("{" + kPreprocess + R"(, "card_version": 3, "threshold": 0.5})", "newer than this reader");
   refused("{" + kPreprocess + R"(, "card_version": "2", "threshold": 0.5})", "\"card_version\" must be a positive integer");
+  refused("{" + kPreprocess + R"(, "card_version": 4294967297, "threshold": 0.5})", "\"card_version\" must be a positive integer");
+  refused(card(R"("ood": {"limit": 3, "colour_limit": "5%"})"), "\"ood.colour_limit\" must be a number");
 }
 
 }  // namespace
