@@ -17,13 +17,24 @@ async function fetchOk(url, read) {
 
 // model.json records model.onnx's SHA-256: a stale or damaged copy (a cache, a partial upload)
 // must not give silently wrong answers. crypto.subtle exists only in secure contexts (https,
-// localhost); elsewhere the check is skipped and the console says so.
+// localhost); elsewhere the shared library's SHA-256 (in the preprocessing module) does it.
+async function sha256Hex(bytes) {
+  if (self.crypto?.subtle) {
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+  const ptr = wasm._malloc(bytes.length);
+  if (!ptr) throw new Error('not enough memory in this browser tab to check model.onnx');
+  try {
+    wasm.HEAPU8.set(bytes, ptr);
+    return wasm.UTF8ToString(wasm._xw_sha256_hex(ptr, bytes.length));
+  } finally { wasm._free(ptr); }
+}
+
 async function checkModelFile(card, bytes) {
   const want = card.files?.['model.onnx']?.sha256;
   if (!want) throw new Error('model/model.json does not record the sha256 of model.onnx');
-  if (!self.crypto?.subtle) { console.warn('not a secure context: model.onnx checksum not verified'); return; }
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  const have = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  const have = await sha256Hex(bytes);
   if (have !== want) throw new Error(`model/model.onnx does not match model.json (sha256 ${have.slice(0, 12)}..., expected ${want.slice(0, 12)}...)`);
 }
 
@@ -50,9 +61,9 @@ async function loadModel() {
   const cardText = await fetchOk('model/model.json', (r) => r.text());
   let card;
   try { card = JSON.parse(cardText); } catch (error) { throw new Error(`model/model.json is not JSON (${error.message})`); }
-  await checkModelFile(card, await onnxBytes);
   wasm = await preprocessing;
-  if (!withString(cardText, (ptr) => wasm._xw_set_spec(ptr))) throw new Error(wasm.UTF8ToString(wasm._xw_last_error()));
+  await checkModelFile(card, await onnxBytes);
+  if (!withString(cardText, (ptr) => wasm._xw_set_card(ptr))) throw new Error(wasm.UTF8ToString(wasm._xw_last_error()));
   session = await created;
   return { type: 'ready', card: cardText, outputNames: session.outputNames, version: ort.env.versions?.web ?? '', threads: ort.env.wasm.numThreads };
 }

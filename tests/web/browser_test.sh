@@ -4,7 +4,8 @@
 # images; builds dist/ with it into OUT_DIR; drops real X-rays (or generated ones), a corrupt
 # file and a synthetic non-X-ray (for the out-of-distribution gate) into the page in Chromium;
 # compares with `xray predict`; checks the model panel with evaluations added to the card; then
-# the same for a stack of files in one drop (batch_test.mjs); writes screenshots into OUT_DIR.
+# the same for a stack of files in one drop (batch_test.mjs); that model.onnx is checked against
+# the card (checksum_test.mjs); writes screenshots into OUT_DIR.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -44,4 +45,6 @@ node "$here/browser_test.mjs" "$out/dist" "$out/expected.csv" "${images[@]}" --b
 batch=("${films[@]}" "$out/not-an-image.jpeg" "$out/not-a-chest-xray.png")
 "$xray" predict --model "$model" --csv "$out/batch-expected.csv" "${batch[@]}" 2>/dev/null || true
 node "$here/batch_test.mjs" "$out/dist" "$out/batch-expected.csv" "${batch[@]}" --out "$out" "${generated[@]}"
+# model.onnx is checked against the card, in a secure context and outside one.
+node "$here/checksum_test.mjs" "$out/dist" "$out"
 echo "screenshots: $(ls "$out"/*.png | tr '\n' ' ')"

@@ -24,14 +24,14 @@ export function serveDist(distDir) {
   };
 }
 
-export function launchChromium() {
+export function launchChromium(extraArgs = []) {
   // Headless on a machine with no GPU and no outside network: background networking off, or
   // Chromium keeps trying (and failing) to reach its own services.
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     // --disable-dev-shm-usage: containers often have a tiny /dev/shm, where Chromium crashes.
     args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader'],
+           '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader', ...extraArgs],
   });
 }
 

@@ -14,7 +14,9 @@
 #include "xray/decode.h"
 #include "xray/gray.h"
 #include "xray/image_probe.h"
+#include "xray/model_card.h"
 #include "xray/preprocess.h"
+#include "xray/sha256.h"
 #include "xray/preprocess_spec.h"
 #include "xray/resize.h"
 
@@ -43,16 +45,25 @@ xray::GrayImage for_display(const xray::GrayImage& gray) {
 
 extern "C" {
 
-// model.json's preprocessing spec. Returns 1, or 0 with the reason in xw_last_error().
-EMSCRIPTEN_KEEPALIVE int xw_set_spec(const char* card_json) {
-  auto spec = xray::spec_from_json(card_json);
-  if (!spec) {
-    g_last_error = "model/model.json: " + spec.error().message;
+// model.json, read by the card reader the CLI uses too (xray/model_card.h); keeps its
+// preprocessing spec. Returns 1, or 0 with the reason in xw_last_error().
+EMSCRIPTEN_KEEPALIVE int xw_set_card(const char* card_json) {
+  auto card = xray::read_model_card_essentials(card_json);
+  if (!card) {
+    g_last_error = "model/model.json: " + card.error().message;
     return 0;
   }
-  g_spec = *spec;
+  g_spec = card->preprocess;
   g_spec_set = true;
   return 1;
+}
+
+// SHA-256 of the bytes as hex (the shared library's), for pages served without a secure context,
+// where crypto.subtle does not exist.
+EMSCRIPTEN_KEEPALIVE const char* xw_sha256_hex(const std::uint8_t* bytes, int size) {
+  static std::string hex;
+  hex = xray::sha256_hex(bytes, static_cast<std::size_t>(size));
+  return hex.c_str();
 }
 
 EMSCRIPTEN_KEEPALIVE int xw_model_width() { return g_spec.width; }
