@@ -49,9 +49,12 @@ function verdictText(r) {
 
 function addRow(row, file, show) {
   const index = results.add(row, file);
-  withString(app, row.file, (name) => withString(app, row.error ?? '', (error) =>
-    app._xray_add_row(name, error, row.probability ?? NaN, row.outOfDistribution ? 1 : 0, row.oodScore ?? NaN,
-                      row.timings.total_ms, show ? 1 : 0)));
+  // Without the app (no WebGL2), the row still reaches window.xray.results, the CSV and the HTML table.
+  if (app) {
+    withString(app, row.file, (name) => withString(app, row.error ?? '', (error) =>
+      app._xray_add_row(name, error, row.probability ?? NaN, row.outOfDistribution ? 1 : 0, row.oodScore ?? NaN,
+                        row.timings.total_ms, show ? 1 : 0)));
+  }
   if (show) { xray.selected = index; results.markSelected(index); }
   xray.analysed++;
 }
