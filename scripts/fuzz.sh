@@ -16,9 +16,9 @@ if [[ ! -d $seeds ]]; then
 fi
 out=build-fuzz
 mkdir -p "$out/corpus" "$out/crashes" "$out/third_party/include"
-# DICOM seeds: the small generated fixtures, compressed and malformed ones included.
+# DICOM seeds: generated fixtures at 24x20, compressed and malformed ones included.
 if [[ ! -d $out/dicom/fixtures ]]; then
-  tests/scripts/make_dicom_fixtures.sh "$out/dicom" >/dev/null
+  XRAY_DICOM_FIXTURE_SIZE=24x20 tests/scripts/make_dicom_fixtures.sh "$out/dicom" >/dev/null  # small: fast runs
   mkdir -p "$out/dicom/seeds"
   find "$out/dicom/fixtures" "$out/dicom/bad" -type f -size -64k -exec cp {} "$out/dicom/seeds/" \;
 fi

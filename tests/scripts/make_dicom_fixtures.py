@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""make_dicom_fixtures.py OUT_DIR [ORIGINALS_DIR]: uncompressed DICOM fixtures written with pydicom.
+"""make_dicom_fixtures.py OUT_DIR [ORIGINALS_DIR]: uncompressed DICOM fixtures written with pydicom
+(generated ones 180x150, or XRAY_DICOM_FIXTURE_SIZE=ROWSxCOLUMNS).
 
 Generated pixels cover the reader's rules (8/10/12/16 bits stored, high bit above bits stored,
 signed samples, rescale, LINEAR and LINEAR_EXACT windows, MONOCHROME1, RGB interleaved and planar,
@@ -107,8 +108,7 @@ def read_pgm(path):
     return np.frombuffer(parts[4][: w * h], dtype=np.uint8).reshape(h, w).astype(np.int64)
 
 
-def generated(out):
-    r, c = 180, 150
+def generated(out, r=180, c=150):
     dataset(f"{out}/u16_explicit.dcm", smooth(r, c, 0, 65535, 1)[None], 16)
     ds_extra = {"WindowCenter": "2000", "WindowWidth": "3000", "RescaleSlope": "1", "RescaleIntercept": "-1024",
                 "IconImageSequence": icon_sequence()}
@@ -152,7 +152,9 @@ def real(out, originals):
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
-    generated(out)
+    # XRAY_DICOM_FIXTURE_SIZE=ROWSxCOLUMNS: small images for fuzzing seeds (fast to run)
+    rows, cols = map(int, os.environ.get("XRAY_DICOM_FIXTURE_SIZE", "180x150").split("x"))
+    generated(out, rows, cols)
     if len(sys.argv) > 2 and os.path.isdir(sys.argv[2]):
         real(out, sys.argv[2])
 
