@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes decode+preprocess with libFuzzer (clang-14, ASan+UBSan).
-# usage: scripts/fuzz.sh [SECONDS]   (default 600)
+# usage: scripts/fuzz.sh [SECONDS] [dicom]   (default 600; "dicom": DICOM seeds only, inputs up to
+#        8 KB, its own corpus in build-fuzz/corpus-dicom: many more runs on the DICOM decoders)
 # Seeds: the small fixture files the tests make (build/fixtures.fuzz-seeds, from ctest's
 # fixtures.make) and small DICOM files (tests/scripts/make_dicom_fixtures.sh), with a dictionary of
 # DICOM tags and transfer syntaxes (tests/fuzz/dicom.dict); the corpus grows in build-fuzz/corpus,
@@ -8,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
+mode=${2:-all}
 seeds=build/fixtures.fuzz-seeds
 if [[ ! -d $seeds ]]; then
   echo "fuzz: no seeds yet; making the test fixtures first"
@@ -33,8 +35,15 @@ if [[ ! -x $out/fuzz_preprocess || -n $(find shared tests/fuzz -newer "$out/fuzz
   clang++-14 "${flags[@]}" "${sources[@]}" -o "$out/fuzz_preprocess"
 fi
 echo "fuzz: running for ${seconds}s"
-"$out/fuzz_preprocess" "$out/corpus" "$seeds" "$out/dicom/seeds" -dict=tests/fuzz/dicom.dict -max_total_time="$seconds" -rss_limit_mb=2048 \
-  -malloc_limit_mb=1024 -timeout=10 -max_len=65536 -artifact_prefix="$out/crashes/" -print_final_stats=1 \
+corpora=("$out/corpus" "$seeds" "$out/dicom/seeds")
+max_len=65536
+if [[ $mode == dicom ]]; then
+  mkdir -p "$out/corpus-dicom"
+  corpora=("$out/corpus-dicom" "$out/dicom/seeds")
+  max_len=8192
+fi
+"$out/fuzz_preprocess" "${corpora[@]}" -dict=tests/fuzz/dicom.dict -max_total_time="$seconds" -rss_limit_mb=2048 \
+  -malloc_limit_mb=1024 -timeout=10 -max_len="$max_len" -artifact_prefix="$out/crashes/" -print_final_stats=1 \
   2>&1 | tee "$out/last-run.log" | grep -E "^#[0-9]+ +(pulse|DONE)|ERROR|SUMMARY|stat::" || true
 status=${PIPESTATUS[0]}
 if grep -q "ERROR: libFuzzer\|ERROR: AddressSanitizer\|runtime error" "$out/last-run.log"; then
