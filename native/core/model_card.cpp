@@ -144,11 +144,12 @@ json card_from_training(const TrainingRecord& r) {
   };
 }
 
-Expected<bool> write_model_card(const std::string& model_dir, json card) {
+Expected<bool> write_model_card(const std::string& model_dir, json card, const json& onnx_entry) {
   const std::filesystem::path dir(model_dir);
   auto weights_sha = sha256_file_hex((dir / "model.pt").string());
   if (!weights_sha) return weights_sha.error();
   card["files"] = {{"model.pt", {{"sha256", *weights_sha}}}};
+  if (!onnx_entry.is_null()) card["files"]["model.onnx"] = onnx_entry;
   const std::string text = card.dump(2) + "\n";
   return write_file_atomic((dir / "model.json").string(), text.data(), text.size());
 }

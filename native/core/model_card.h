@@ -74,9 +74,11 @@ struct TrainingRecord {
 
 nlohmann::json card_from_training(const TrainingRecord& record);
 
-// Writes MODEL_DIR/model.json (atomically) from `card`, with files["model.pt"] set to the sha256
-// of MODEL_DIR/model.pt (any older model.onnx entry is dropped: export adds it back).
-Expected<bool> write_model_card(const std::string& model_dir, nlohmann::json card);
+// The one writer of model.json: writes MODEL_DIR/model.json (atomically) from `card`, with
+// files["model.pt"] set to the sha256 of MODEL_DIR/model.pt, and files["model.onnx"] set to
+// onnx_entry when given (export gives it; any older entry is dropped otherwise).
+Expected<bool> write_model_card(const std::string& model_dir, nlohmann::json card,
+                                const nlohmann::json& onnx_entry = nullptr);
 
 // One `evaluations` entry (xray evaluate --record).
 nlohmann::json evaluation_entry(const std::string& data_name, const std::string& split, const BinaryMetrics& metrics,

@@ -87,13 +87,11 @@ Expected<std::string> export_model_onnx(const ExportOptions& o) {
   const std::string default_path = (fs::path(o.model_dir) / "model.onnx").string();
   std::error_code ec;
   if (fs::weakly_canonical(path, ec) != fs::weakly_canonical(default_path, ec)) return path;
-  nlohmann::json updated = card->json;
-  updated["files"]["model.onnx"] = {{"sha256", sha256_hex(bytes->data(), bytes->size())},
-                                    {"bytes", bytes->size()},
-                                    {"format", "ONNX IR 8, opset 17; metadata_props.model_card = this card without this entry"},
-                                    {"batch_norm", o.fold_batch_norm ? "folded into the convolutions" : "kept as BatchNormalization"}};
-  const std::string text = updated.dump(2) + "\n";
-  auto card_written = write_file_atomic((fs::path(o.model_dir) / "model.json").string(), text.data(), text.size());
+  const nlohmann::json onnx_entry = {{"sha256", sha256_hex(bytes->data(), bytes->size())},
+                                     {"bytes", bytes->size()},
+                                     {"format", "ONNX IR 8, opset 17; metadata_props.model_card = this card without this entry"},
+                                     {"batch_norm", o.fold_batch_norm ? "folded into the convolutions" : "kept as BatchNormalization"}};
+  auto card_written = write_model_card(o.model_dir, card->json, onnx_entry);
   if (!card_written) return card_written.error();
   return path;
 }
