@@ -23,15 +23,25 @@ export class Analyser {
     this.nextId = 0;
     this.ready = new Promise((resolve, reject) => { this.markReady = resolve; this.markFailed = reject; });
     this.ready.catch(() => {});  // each waiting file reports it
-    this.worker = new Worker(new URL('./analysis_worker.js', import.meta.url), { type: 'module' });
+    // The worker boot.js started during parsing, or a new one.
+    const boot = window.xrayBoot;
+    this.worker = boot?.worker ?? new Worker(new URL('./analysis_worker.js', import.meta.url), { type: 'module' });
     this.worker.onmessage = (event) => this.receive(event.data);
     this.worker.onerror = (event) => {
       event.preventDefault?.();
-      const error = new Error(`the analysis could not start (${event.message || 'the worker did not load'})`);
-      this.markFailed(error);
-      for (const { reject } of this.pending.values()) reject(error);
-      this.pending.clear();
+      this.failed(event.message);
     };
+    for (const early of boot?.early ?? []) {
+      if (early.type === 'message') this.receive(early.data);
+      else this.failed(early.message);
+    }
+  }
+
+  failed(message) {
+    const error = new Error(`the analysis could not start (${message || 'the worker did not load'})`);
+    this.markFailed(error);
+    for (const { reject } of this.pending.values()) reject(error);
+    this.pending.clear();
   }
 
   receive(message) {
