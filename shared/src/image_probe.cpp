@@ -36,6 +36,15 @@ bool starts_with(const std::uint8_t* data, std::size_t size, const char* magic, 
   return size >= n && std::memcmp(data, magic, n) == 0;
 }
 
+// A DICOM data set written without the Part 10 header (no preamble, no "DICM") starts with a
+// group 0008 element, little endian: 08 00 xx 00, then two capital letters (a VR) or a length.
+bool looks_like_headerless_dicom(const std::uint8_t* data, std::size_t size) {
+  if (size < 8 || data[0] != 0x08 || data[1] != 0x00 || data[3] != 0x00) return false;
+  const bool vr = data[4] >= 'A' && data[4] <= 'Z' && data[5] >= 'A' && data[5] <= 'Z';
+  const bool implicit_length = data[6] == 0x00 && data[7] == 0x00;
+  return vr || implicit_length;
+}
+
 bool looks_like_text(const std::uint8_t* data, std::size_t size) {
   std::size_t n = size < 64 ? size : 64;
   for (std::size_t i = 0; i < n; ++i) {
@@ -67,6 +76,10 @@ Expected<ImageInfo> probe_image(const std::uint8_t* data, std::size_t size) {
   }
   std::string what = "not an image this reader knows (first bytes " + hex_prefix(data, size) + ")";
   if (looks_like_text(data, size)) what += "; it looks like text, perhaps an HTML page or a note";
+  if (looks_like_headerless_dicom(data, size)) {
+    what += "; it looks like a DICOM data set without the Part 10 header (no \"DICM\" at byte 128): "
+            "add one, e.g. with dcmtk's dcmconv +F";
+  }
   return Error{ErrorCode::kUnknownFormat,
                what + "; expected JPEG, PNG, BMP, binary PGM/PPM or DICOM"};
 }

@@ -248,6 +248,21 @@ TEST(Dicom, EveryTruncationIsRefused) {
   }
 }
 
+TEST(Dicom, AHeaderlessDataSetIsRecognisedAsSuch) {
+  DicomDescription d;
+  d.rows = d.columns = 16;
+  const Bytes file = test::encode_dicom(d, random_samples(256, 16, 6));
+  // Skip the preamble, "DICM" and the meta group: the data set alone starts with (0008,0060).
+  std::size_t start = 132;
+  while (start + 1 < file.size() && !(file[start] == 0x08 && file[start + 1] == 0x00)) ++start;
+  const Bytes data_set(file.begin() + start, file.end());
+  auto decoded = decode_gray(data_set.data(), data_set.size());
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.error().code, ErrorCode::kUnknownFormat);
+  EXPECT_NE(decoded.error().message.find("DICOM data set without the Part 10 header"), std::string::npos)
+      << decoded.error().message;
+}
+
 TEST(Dicom, RefusalsNameTheReason) {
   DicomDescription d;
   d.rows = d.columns = 16;
