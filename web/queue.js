@@ -20,7 +20,7 @@ export class AnalysisQueue {
     this.head = 0;
     this.done = 0;
     this.selection = null;
-    this.stopRequested = false;
+    this.stopAt = null;  // set by Stop: the waiting files before this index get no analysis
     this.running = false;
   }
 
@@ -38,13 +38,14 @@ export class AnalysisQueue {
     this.run();
   }
 
+  // Stops the files waiting now; files dropped after Stop are analysed as usual.
   stop() {
-    if (this.head < this.waiting.length) this.stopRequested = true;
+    if (this.head < this.waiting.length) this.stopAt = this.waiting.length;
   }
 
   // Every file gets a row, also those that will not be analysed.
-  dropWaiting(reason) {
-    while (this.head < this.waiting.length) {
+  dropWaiting(reason, until = this.waiting.length) {
+    while (this.head < until) {
       this.notAnalysed(this.waiting[this.head], reason);
       this.waiting[this.head++] = null;
     }
@@ -58,7 +59,8 @@ export class AnalysisQueue {
     const failure = this.ready.then(() => null, (error) => error);
     try {
       while (this.selection !== null || this.head < this.waiting.length || this.inFlight.length) {
-        const canStart = this.selection === null && !this.stopRequested && this.head < this.waiting.length;
+        const stopping = this.stopAt !== null && this.head < this.stopAt;
+        const canStart = this.selection === null && !stopping && this.head < this.waiting.length;
         if (canStart && this.inFlight.length < IN_FLIGHT) {
           const entry = this.waiting[this.head];
           this.waiting[this.head++] = null;  // the File handle is kept by its row, not here
@@ -73,15 +75,25 @@ export class AnalysisQueue {
             return;
           }
           const { entry, outcome } = this.inFlight.shift();
-          this.finish(entry, await outcome);
+          // A failure while making this file's row (out of memory in the app) costs this row only.
+          try {
+            this.finish(entry, await outcome);
+          } catch (error) {
+            try { this.notAnalysed(entry, `not shown: ${error.message || error}`); } catch { /* nothing more to do */ }
+          }
           this.done++;
           this.progress(this.done, this.total, this.head < this.waiting.length || this.inFlight.length > 0);
         } else if (this.selection !== null) {
           const index = this.selection;
           this.selection = null;
-          await this.showRow(index);
-        } else {
-          this.dropWaiting('not analysed: stopped');
+          try {
+            await this.showRow(index);
+          } catch (error) {
+            console.warn(`row ${index + 1} could not be shown again: ${error.message || error}`);
+          }
+        } else {  // only reached while stopping
+          this.dropWaiting('not analysed: stopped', this.stopAt);
+          this.stopAt = null;
         }
         await yieldToBrowser();
       }
@@ -89,7 +101,7 @@ export class AnalysisQueue {
       this.waiting = [];
       this.inFlight = [];
       this.head = this.done = 0;
-      this.stopRequested = false;
+      this.stopAt = null;
       this.running = false;
       this.progress(0, 0, false);
     }

@@ -45,6 +45,8 @@ node "$here/browser_test.mjs" "$out/dist" "$out/expected.csv" "${images[@]}" --b
 batch=("${films[@]}" "$out/not-an-image.jpeg" "$out/not-a-chest-xray.png")
 "$xray" predict --model "$model" --csv "$out/batch-expected.csv" "${batch[@]}" 2>/dev/null || true
 node "$here/batch_test.mjs" "$out/dist" "$out/batch-expected.csv" "${batch[@]}" --out "$out" "${generated[@]}"
+# The queue's own rules, under node: a drop after Stop is analysed; a failed row costs that row only.
+node "$here/queue_test.mjs"
 # model.onnx is checked against the card, in a secure context and outside one.
 node "$here/checksum_test.mjs" "$out/dist" "$out"
 echo "screenshots: $(ls "$out"/*.png | tr '\n' ' ')"
