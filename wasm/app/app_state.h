@@ -72,6 +72,7 @@ struct AppState {
   std::string source_format;
   Texture image;    // the X-ray, scaled for display
   Texture heatmap;  // the class activation map, coloured, with alpha
+  bool has_heatmap = false;  // heatmap belongs to the file shown now (the texture outlives files)
   Result result;
   Results results;
 

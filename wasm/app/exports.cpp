@@ -38,6 +38,7 @@ void begin_showing(const char* name) {
   s.drag_hover = false;  // the drop ended the drag
   s.shown_error.clear();
   s.has_image = false;
+  s.has_heatmap = false;
   s.result = {};
 }
 
@@ -169,6 +170,7 @@ EMSCRIPTEN_KEEPALIVE int xray_show_result(float probability, const float* cam, i
   s.result.inference_ms = inference_ms;
   if (cam && cam_height > 0 && cam_width > 0) {
     xray::app::upload_heatmap(s.heatmap, std::vector<float>(cam, cam + cam_height * cam_width), cam_width, cam_height);
+    s.has_heatmap = true;
   }
   return xray_gate_flags(ood_score, ood_limit, colour_fraction);
 }

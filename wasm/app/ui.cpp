@@ -90,7 +90,7 @@ void draw_image(AppState& s, float scale) {
   const bool negative = s.result.valid && s.result.label == s.model.labels[0];
   // A flagged file's map would paint "evidence" on something that is not an X-ray.
   const bool answer_shown = !s.result.out_of_distribution || s.result.show_anyway;
-  if (s.show_heatmap && s.result.valid && answer_shown && s.heatmap.id != 0 && (!negative || s.show_heatmap_when_negative)) {
+  if (s.show_heatmap && s.result.valid && answer_shown && s.has_heatmap && s.heatmap.id != 0 && (!negative || s.show_heatmap_when_negative)) {
     const ImU32 tint = IM_COL32(255, 255, 255, static_cast<int>(s.heatmap_opacity * 255));
     draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(s.heatmap.id)), top_left, bottom_right, {0, 0}, {1, 1}, tint);
   }
