@@ -38,14 +38,9 @@ Expected<ModelCard> read_model_card(const std::string& model_dir) {
   auto essentials = read_model_card_essentials(text);
   if (!essentials) return Error{essentials.error().code, path + ": " + essentials.error().message};
   ModelCard card;
+  static_cast<ModelCardEssentials&>(card) = std::move(*essentials);
   card.json = json::parse(text, nullptr, false);
-  card.preprocess = essentials->preprocess;
-  card.threshold = essentials->threshold;
-  card.labels = essentials->labels;
-  card.calibration = {essentials->calibration_a, essentials->calibration_b};
-  card.has_ood_gate = essentials->has_ood_gate;
-  card.ood_limit = essentials->ood_limit;
-  card.colour_limit = essentials->colour_limit;
+  card.calibration = {card.calibration_a, card.calibration_b};
   // What only the native side needs: the layer list that builds the LibTorch network.
   const json* model = card.json.contains("model") ? &card.json.at("model") : nullptr;
   if (!model) return bad_card(path, "no \"model\" section");
@@ -56,9 +51,7 @@ Expected<ModelCard> read_model_card(const std::string& model_dir) {
 }
 
 Expected<bool> verify_model_file(const std::string& model_dir, const ModelCard& card, const std::string& name) {
-  const json files = card.json.value("files", json::object());
-  if (!files.is_object() || !files.contains(name) || !files.at(name).is_object()) return true;
-  const std::string expected = files.at(name).value("sha256", "");
+  const std::string expected = card.sha256_of(name);
   if (expected.empty()) return true;
   const std::string path = (std::filesystem::path(model_dir) / name).string();
   auto actual = sha256_file_hex(path);

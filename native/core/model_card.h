@@ -6,9 +6,7 @@
 #pragma once
 
 #include <cstdint>
-#include <limits>
 #include <string>
-#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -18,20 +16,17 @@
 #include "operating_point.h"
 #include "train_options.h"
 #include "xray/expected.h"
+#include "xray/model_card.h"
 #include "xray/preprocess_spec.h"
 
 namespace xray {
 
-struct ModelCard {
-  nlohmann::json json;  // the whole model.json
-  PreprocessSpec preprocess;
-  ModelSpec layers;
-  double threshold = 0.5;           // on the calibrated probability
-  PlattScaling calibration;         // identity for cards without one
-  bool has_ood_gate = false;
-  double ood_limit = std::numeric_limits<double>::infinity();  // flagged when ood_score > limit
-  double colour_limit = std::numeric_limits<double>::infinity();  // or when the share of coloured pixels is over this
-  std::vector<std::string> labels = {"NORMAL", "PNEUMONIA"};
+// What the shared reader gives every consumer (spec, labels, threshold, gate, checksums:
+// xray/model_card.h), plus what only the native side needs.
+struct ModelCard : ModelCardEssentials {
+  nlohmann::json json;       // the whole model.json
+  ModelSpec layers;          // builds the LibTorch network
+  PlattScaling calibration;  // calibration_a, calibration_b as the trainer's type
 };
 
 // Reads and checks MODEL_DIR/model.json; errors name the file and the problem.

@@ -65,7 +65,7 @@ Expected<std::vector<std::uint8_t>> first_frame_bytes(const DicomFile& file) {
   for (std::size_t i = 0; i < fragments.size(); ++i) {
     if (take[i]) bytes.insert(bytes.end(), fragments[i].data, fragments[i].data + fragments[i].size);
   }
-  if (bytes.empty()) return corrupt("the basic offset table points at no fragment for the first frame");
+  if (bytes.empty()) return corrupt("no pixel data fragment holds the first frame");
   return bytes;
 }
 

@@ -5,6 +5,7 @@
 
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dicom_writer.h"
@@ -106,6 +107,14 @@ TEST(Dicom, ImplicitAndExplicitVrGiveTheSameImage) {
   EXPECT_EQ(gray_of(d, values), explicit_vr);
 }
 
+// The same stored cells as an uncompressed file and as JPEG lossless SV1 (restart every N rows).
+std::pair<Bytes, Bytes> plain_and_lossless(DicomDescription d, const std::vector<std::uint16_t>& cells, int restart_rows) {
+  const Bytes plain = test::encode_dicom(d, cells);
+  d.transfer_syntax = kLosslessSv1;
+  const Bytes jpeg = test::encode_jpeg_lossless(cells, d.columns, d.rows, 1, d.bits_stored, 1, 0, restart_rows);
+  return {plain, test::encode_dicom_encapsulated(d, {}, {jpeg})};
+}
+
 struct LosslessCase {
   int components, precision, predictor, point_transform, restart_rows;
 };
@@ -188,11 +197,7 @@ TEST(JpegLossless, InsideDicomEqualsTheUncompressedFile) {
   d.rows = 40;
   d.columns = 30;
   d.bits_stored = 12;
-  const auto cells = random_samples(1200, 12, 9);
-  const Bytes plain = test::encode_dicom(d, cells);
-  d.transfer_syntax = kLosslessSv1;
-  const Bytes lossless = test::encode_dicom_encapsulated(
-      d, {}, {test::encode_jpeg_lossless(cells, 30, 40, 1, 12, 1, 0, 4)});
+  const auto [plain, lossless] = plain_and_lossless(d, random_samples(1200, 12, 9), 4);
   auto a = decode_gray(plain.data(), plain.size());
   auto b = decode_gray(lossless.data(), lossless.size());
   ASSERT_TRUE(a.ok() && b.ok()) << (a.ok() ? b.error().message : a.error().message);
@@ -234,11 +239,7 @@ TEST(Dicom, EveryTruncationIsRefused) {
   DicomDescription d;
   d.rows = 20;
   d.columns = 16;
-  const auto cells = random_samples(320, 16, 4);
-  const Bytes plain = test::encode_dicom(d, cells);
-  d.transfer_syntax = kLosslessSv1;
-  const Bytes lossless = test::encode_dicom_encapsulated(
-      d, {}, {test::encode_jpeg_lossless(cells, 16, 20, 1, 16, 1, 0, 0)});
+  const auto [plain, lossless] = plain_and_lossless(d, random_samples(320, 16, 4), 0);
   for (const Bytes& file : {plain, lossless}) {
     for (std::size_t n = 0; n < file.size(); ++n) {
       auto decoded = decode_gray(file.data(), n, any_size());
