@@ -100,6 +100,8 @@ int main(int argc, char** argv) {
   train_cmd->add_option("--threads", train.threads, "CPU threads (0: all cores)")->capture_default_str();
   train_cmd->add_option("--stop-after-epoch", train.stop_after_epoch, "Stop after epoch N, leaving a checkpoint for --resume");
   train_cmd->add_option("--max-per-class", train.max_per_class, "Use at most N training images per class (quick runs)");
+  train_cmd->add_option("--preset", train.preset, "gpu: batch 128, --lr 0.004, --ema-decay 0.992 (flags given win)")
+      ->check(CLI::IsMember({"gpu"}));
 
   eval_cmd = app.add_subcommand("evaluate", "Metrics of a model on a split, at the model's threshold, with plots");
   eval_cmd->add_option("--model", evaluate.model_dir, "Model directory (model.json + model.pt)")->required()->check(kExistingFolder);
@@ -165,6 +167,12 @@ int run(Parsed& p) {
         return 2;
       }
       start = comma + 1;
+    }
+    if (train.preset == "gpu") {
+      const xray::RecipePreset& preset = xray::kGpuPreset;
+      if (train_cmd->count("--batch") == 0) train.batch = preset.batch;
+      if (train_cmd->count("--lr") == 0) train.learning_rate = preset.learning_rate;
+      if (train_cmd->count("--ema-decay") == 0) train.ema_decay = preset.ema_decay;
     }
     return xray::run_train(train);
   }

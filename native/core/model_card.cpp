@@ -131,6 +131,7 @@ json card_from_training(const TrainingRecord& r) {
         {"augmentation", o.augment == "none" ? "none" : o.augment + ": " + r.augmentation},
         {"weights", "exponential moving average of the weights (decay " + json(o.ema_decay).dump() +
                         ") at the end of the schedule; no epoch is picked on validation"},
+        {"preset", o.preset == "gpu" ? json(kGpuPreset.description) : json(nullptr)},
         {"device", r.device}, {"train_seconds", r.train_seconds}, {"history", r.history}}},
       {"versions", {{"xray", "0.2.0"}, {"libtorch", r.torch_version}, {"compiler", __VERSION__}}},
       {"created", utc_now()},

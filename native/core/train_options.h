@@ -34,6 +34,21 @@ struct TrainOptions {
   double ema_decay = 0.998;       // the shipped weights are this moving average of the steps' weights
   std::string command;            // the command line, for the card (set by the CLI)
   int stop_after_epoch = 0;       // >0: stop after this epoch as if killed, leaving the checkpoint
+  std::string preset;             // "" or "gpu" (kGpuPreset), recorded in the card
 };
+
+// --preset gpu: the default recipe with 4x the batch, for a GPU, where a step of 32 images is
+// mostly launch overhead. The learning rate grows by the square root of the batch's growth (the
+// usual rule for Adam-type optimizers) after the same one-epoch warm-up, and the weights' moving
+// average keeps the same horizon in images (0.998^4). Flags given explicitly win.
+struct RecipePreset {
+  int batch;
+  double learning_rate;
+  double ema_decay;
+  const char* description;
+};
+inline constexpr RecipePreset kGpuPreset{128, 4e-3, 0.992,
+                                         "gpu: batch 128, learning rate 0.004 (square-root scaling for 4x the batch), "
+                                         "EMA decay 0.992 (the same horizon in images as 0.998 at batch 32)"};
 
 }  // namespace xray

@@ -30,9 +30,14 @@ std::string describe(const AugmentOptions& o) {
 torch::Tensor augment_batch(const torch::Tensor& x, const AugmentOptions& o) {
   namespace F = torch::nn::functional;
   const std::int64_t n = x.size(0);
-  auto uniform = [&](double half_width) {  // n values uniform in [-half_width, half_width]
-    return (torch::rand({n}, x.options()) * 2 - 1) * half_width;
-  };
+  // On CUDA each draw is a kernel launch, which at small batches costs more than the arithmetic,
+  // so a batch's numbers come from one draw there. On the CPU they are drawn one after another,
+  // as before, so that recorded CPU runs stay reproducible.
+  const bool one_draw = x.is_cuda();
+  const torch::Tensor signed_draws = one_draw ? torch::rand({10, n}, x.options()) * 2 - 1 : torch::Tensor();
+  int next_draw = 0;
+  auto signed_unit = [&] { return one_draw ? signed_draws[next_draw++] : torch::rand({n}, x.options()) * 2 - 1; };
+  auto uniform = [&](double half_width) { return signed_unit() * half_width; };  // n values in [-half_width, half_width]
   const torch::Tensor angle = uniform(o.rotation_degrees * M_PI / 180.0);
   const torch::Tensor scale = 1 + uniform(o.zoom);
   const torch::Tensor aspect = 1 + uniform(o.aspect);
@@ -54,7 +59,10 @@ torch::Tensor augment_batch(const torch::Tensor& x, const AugmentOptions& o) {
   }
   const torch::Tensor mean = y.mean({1, 2, 3}, /*keepdim=*/true);
   y = (y - mean) * per_image(1 + uniform(o.contrast)) + mean + per_image(uniform(o.brightness));
-  if (o.noise > 0) y = y + torch::randn_like(y) * per_image((torch::rand({n}, x.options()) * o.noise));
+  if (o.noise > 0) {
+    const torch::Tensor noise_sd = one_draw ? (signed_unit() + 1) * (o.noise / 2) : torch::rand({n}, x.options()) * o.noise;
+    y = y + torch::randn_like(y) * per_image(noise_sd);
+  }
   return y.clamp(0, 1);
 }
 

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "cuda_speed.h"
 #include "inference.h"
 #include "model.h"
 #include "xray/preprocess.h"
@@ -24,11 +25,14 @@ struct Classifier::Impl {
 Expected<std::string> resolve_device(const std::string& requested) {
   if (requested == "cpu") return std::string("cpu");
   const bool cuda = torch::cuda::is_available();
-  if (requested == "cuda") {
-    if (!cuda) return Error{ErrorCode::kInvalidSpec, "--device cuda: no CUDA device is available (this build or machine has none); use --device cpu"};
+  if (requested == "cuda" && !cuda) {
+    return Error{ErrorCode::kInvalidSpec, "--device cuda: no CUDA device is available (this build or machine has none); use --device cpu"};
+  }
+  if (requested == "cuda" || (requested == "auto" && cuda)) {
+    configure_cuda_math();  // every command that uses CUDA passes here first
     return std::string("cuda");
   }
-  if (requested == "auto") return std::string(cuda ? "cuda" : "cpu");
+  if (requested == "auto") return std::string("cpu");
   return Error{ErrorCode::kInvalidSpec, "--device must be auto, cpu or cuda, not \"" + requested + "\""};
 }
 

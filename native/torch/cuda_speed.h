@@ -4,9 +4,13 @@
 // LibTorch 2.4; 1.13 (Debian) up to 2.3 have only the CUDA-specific names.
 #pragma once
 
+#include <ATen/Context.h>
 #include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 #include <torch/version.h>
+
+#include <cstdlib>
+#include <cstring>
 
 #define XRAY_DEVICE_GENERIC_AUTOCAST (TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4))
 
@@ -40,6 +44,17 @@ class CudaAutocast {
  private:
   bool enabled_;
 };
+
+// Once, before CUDA work: float32 stays float32 (no TF32), so that predict, evaluate and export
+// on CUDA give the CPU's probabilities within 1e-4 (training's speed comes from bf16 autocast,
+// which TF32 does not touch); cuDNN times its algorithms once per shape and keeps the fastest
+// (XRAY_CUDNN_BENCHMARK=0 turns that off, for comparisons).
+inline void configure_cuda_math() {
+  at::globalContext().setAllowTF32CuDNN(false);
+  at::globalContext().setAllowTF32CuBLAS(false);
+  const char* benchmark = std::getenv("XRAY_CUDNN_BENCHMARK");
+  at::globalContext().setBenchmarkCuDNN(!(benchmark && std::strcmp(benchmark, "0") == 0));
+}
 
 // 4-D parameters (conv kernels) to channels_last, so cuDNN picks its NHWC kernels.
 inline void use_channels_last(torch::nn::Module& module) {

@@ -21,6 +21,7 @@
 #include "model.h"
 #include "model_card.h"
 #include "model_directory.h"
+#include "multi_tensor_step.h"
 #include "ood_fit.h"
 #include "operating_point.h"
 #include "patient_split.h"
@@ -185,18 +186,6 @@ Data load_data(const TrainOptions& o, int threads) {
 
 // The weights' moving average, updated after every step. The decay ramps up over the first
 // steps ((1 + t) / (10 + t)) so that the average is not dominated by the random initialisation.
-void update_average(XrayNet& average, XrayNet& net, double decay, std::int64_t step) {
-  torch::NoGradGuard no_grad;
-  const double d = std::min(decay, (1.0 + step) / (10.0 + step));
-  auto a = average->parameters(), p = net->parameters();
-  for (std::size_t i = 0; i < a.size(); ++i) a[i].mul_(d).add_(p[i].detach(), 1 - d);
-  auto ab = average->buffers(), pb = net->buffers();
-  for (std::size_t i = 0; i < ab.size(); ++i) {
-    if (ab[i].is_floating_point()) ab[i].mul_(d).add_(pb[i], 1 - d);
-    else ab[i].copy_(pb[i]);
-  }
-}
-
 void write_log(const std::string& path, const json& history) {
   std::string text;
   for (const json& line : history) text += line.dump() + "\n";
@@ -272,6 +261,9 @@ double train_epoch(Run& r, int epoch, const AugmentOptions& augment, const torch
   // The running loss stays on the device and is read only every 16 steps: on CUDA a read waits
   // for the GPU, and a wait per batch would cost more than the batch.
   torch::Tensor loss_total = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(r.device));
+  // The epoch's order goes to the device once: a copy per step from host memory would make the
+  // host wait for the GPU every step.
+  const torch::Tensor order_on_device = torch::tensor(order, torch::kLong).to(r.device);
   std::int64_t seen = 0;
   const bool cuda = r.device.is_cuda();
   for (std::int64_t step = 0; step < steps_per_epoch; ++step) {
@@ -279,7 +271,7 @@ double train_epoch(Run& r, int epoch, const AugmentOptions& augment, const torch
     const double lr = learning_rate_at(global_step, steps_per_epoch, total_steps, o.learning_rate);
     for (auto& group : r.optimizer->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
     const std::size_t begin = step * o.batch, end = std::min(order.size(), begin + o.batch);
-    const torch::Tensor idx = torch::tensor(std::vector<std::int64_t>(order.begin() + begin, order.begin() + end), torch::kLong).to(r.device);
+    const torch::Tensor idx = order_on_device.slice(0, static_cast<std::int64_t>(begin), static_cast<std::int64_t>(end));
     torch::Tensor x = r.data.pixels.index_select(0, idx).to(torch::kFloat32).div_(255.0f);
     if (o.augment != "none") x = augment_batch(x, augment);
     x = (x - r.data.spec.mean) / r.data.spec.std;
@@ -295,7 +287,7 @@ double train_epoch(Run& r, int epoch, const AugmentOptions& augment, const torch
         logits, y, torch::nn::functional::BinaryCrossEntropyWithLogitsFuncOptions().pos_weight(pos_weight));
     r.optimizer->zero_grad();
     loss.backward();
-    r.optimizer->step();
+    adamw_step(*r.optimizer);
     update_average(r.average, r.net, o.ema_decay, global_step);
     loss_total += loss.detach().to(torch::kFloat64) * static_cast<double>(end - begin);
     seen += static_cast<std::int64_t>(end - begin);
