@@ -18,7 +18,8 @@
 #   XRAY_BENCH_OUT     where the logs, tables and summary.json go (default BUILD/bench)
 #   XRAY_BUILD_DIR     build folder (default build-gpu; build-cpu-smoke with --cpu-smoke)
 #   XRAY_BENCH_SEEDS   seeds per recipe (default "1 2 3"; the first seed's runs come first)
-#   XRAY_BENCH_EXTRA   more recipes to compare, "label=flags;label=flags" (e.g. "b256=--batch 256 --lr 0.0057")
+#   XRAY_BENCH_EXTRA   more recipes to compare, "label=flags;label=flags" (e.g. "b256=--batch 256 --lr 0.0057");
+#                      NAME=value words are set in the environment; a label ending in @1 runs the first seed only
 #   XRAY_BENCH_STUDY   1: also time the ceiling with the trainer's speed settings turned off one by one
 #   XRAY_BENCH_BUDGET  seconds the whole run may take; the peer gets what is left (default 360)
 #   XRAY_PYTHON        interpreter with torch + torchvision (default python3)
@@ -91,9 +92,12 @@ train_run() {  # train_run LABEL FLAGS SEED
   dir=$work/$(echo "$label" | tr -c 'A-Za-z0-9\n' '-')-s$seed
   local args=(--data "$data" --out "$dir" --device "$device" --seed "$seed")
   ((smoke)) && args+=(--epochs 1 --max-per-class 50)
-  read -r -a more <<<"$flags"
+  local more=() envs=() word
+  for word in $flags; do
+    if [[ $word =~ ^[A-Z_]+= ]]; then envs+=("$word"); else more+=("$word"); fi  # NAME=value: the environment
+  done
   t0=$(now)
-  if "$xray" train "${args[@]}" "${more[@]}" >"$dir.log" 2>&1; then
+  if env "${envs[@]}" "$xray" train "${args[@]}" "${more[@]}" >"$dir.log" 2>&1; then
     t1=$(now)
     printf '%s\t%s\t%s\t%s\n' "$label" "$seed" "$(minus "$t1" "$t0")" "$dir" >>"$out/runs.tsv"
     note "train [$label] seed $seed: $(minus "$t1" "$t0") s end to end"
@@ -156,7 +160,10 @@ for seed in "${seeds[@]:1}"; do
   for r in "${recipes[@]:0:2}"; do train_run "${r%%=*}" "${r#*=}" "$seed"; done
 done
 for r in "${recipes[@]:2}"; do
-  for seed in "${seeds[@]}"; do train_run "${r%%=*}" "${r#*=}" "$seed"; done
+  label=${r%%=*}
+  recipe_seeds=("${seeds[@]}")
+  [[ $label == *@1 ]] && recipe_seeds=("${seeds[0]}")  # a label ending in @1: the first seed only (timing)
+  for seed in "${recipe_seeds[@]}"; do train_run "$label" "${r#*=}" "$seed"; done
 done
 groups=()
 for r in "${recipes[@]}"; do
