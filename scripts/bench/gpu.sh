@@ -87,6 +87,10 @@ recipes=("default=" "preset gpu=--preset gpu")
 IFS=';' read -r -a extra <<<"${XRAY_BENCH_EXTRA:-}"
 for r in "${extra[@]}"; do [[ -n $r ]] && recipes+=("$r"); done
 : >"$out/runs.tsv"
+stamp_lines() { "$python" -u -c 'import sys, time
+t = time.time()
+for line in sys.stdin:
+    sys.stdout.write(f"{time.time() - t:7.2f} {line}")'; }
 train_run() {  # train_run LABEL FLAGS SEED
   local label=$1 flags=$2 seed=$3 dir t0 t1
   dir=$work/$(echo "$label" | tr -c 'A-Za-z0-9\n' '-')-s$seed
@@ -97,12 +101,15 @@ train_run() {  # train_run LABEL FLAGS SEED
     if [[ $word =~ ^[A-Z_]+= ]]; then envs+=("$word"); else more+=("$word"); fi  # NAME=value: the environment
   done
   t0=$(now)
-  if env "${envs[@]}" "$xray" train "${args[@]}" "${more[@]}" >"$dir.log" 2>&1; then
-    t1=$(now)
-    printf '%s\t%s\t%s\t%s\n' "$label" "$seed" "$(minus "$t1" "$t0")" "$dir" >>"$out/runs.tsv"
-    note "train [$label] seed $seed: $(minus "$t1" "$t0") s end to end"
+  # Each line of the log gets the seconds since the start (the time line of a run).
+  local status=0
+  env "${envs[@]}" "$xray" train "${args[@]}" "${more[@]}" 2>&1 | stamp_lines >"$dir.log" || status=${PIPESTATUS[0]}
+  t1=$(now)
+  if [[ -s $dir/model.pt && -s $dir/model.onnx && -s $dir/model.json ]]; then
+    printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$seed" "$(minus "$t1" "$t0")" "$dir" "$status" >>"$out/runs.tsv"
+    note "train [$label] seed $seed: $(minus "$t1" "$t0") s end to end$( ((status)) && echo ", but exit status $status")"
   else
-    note "train [$label] seed $seed FAILED:"
+    note "train [$label] seed $seed FAILED (exit status $status):"
     tail -n 15 "$dir.log" >&2
   fi
 }
@@ -135,7 +142,7 @@ if [[ ${XRAY_BENCH_STUDY:-0} == 1 ]] && ((!smoke)); then
     ceiling "$b" --optimizer per-parameter
     ceiling "$b" --layout contiguous
     ceiling "$b" --precision fp32
-    XRAY_CUDNN_BENCHMARK=0 ceiling "$b"
+    XRAY_CUDNN_BENCHMARK=1 ceiling "$b"
   done
 fi
 

@@ -16,13 +16,14 @@ import sys
 def read_runs(out):
     runs = {}
     for line in open(f"{out}/runs.tsv"):
-        label, seed, seconds, model = line.rstrip("\n").split("\t")
+        label, seed, seconds, model, status = line.rstrip("\n").split("\t")
         log = [json.loads(h) for h in open(f"{model}/train_log.jsonl") if h.strip()]
         card = json.load(open(f"{model}/model.json"))
         rates = [h["images_per_second"] for h in log]
         runs.setdefault(label, []).append({
             "seed": int(seed), "end_to_end": float(seconds), "loop": sum(h["seconds"] for h in log),
             "steady": statistics.median(rates[1:] or rates),  # the first epoch carries warm-up
+            "exit_status": int(status), "first_epoch": log[0]["seconds"],
             "batch": card["training"]["batch"], "epochs": len(log), "libtorch": card.get("versions", {}).get("libtorch", "?")})
     return runs
 
@@ -71,6 +72,7 @@ def main():
              f"LibTorch unit tests: {env.get('TESTS', '?')}", "",
              "| run | seeds | end to end (s), median (min-max) | loop (s) | images/s (steady) | ceiling at its batch | of the ceiling | "
              "PyTorch script's end to end / this |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    notes = []
     for label, rs in runs.items():
         e2e = [r["end_to_end"] for r in rs]
         med = statistics.median(e2e)
@@ -81,12 +83,18 @@ def main():
                      f"{med:.1f} ({min(e2e):.1f}-{max(e2e):.1f}) | {statistics.median(r['loop'] for r in rs):.1f} | {f0(steady)} | "
                      f"{f0(ceiling)} | {'' if not ceiling else f'{100 * steady / ceiling:.0f}%'} | "
                      f"{'' if not peer_e2e else f'{peer_e2e / med:.1f}x'} |")
+        crashed = [r["seed"] for r in rs if r["exit_status"]]
+        if crashed:
+            notes.append(f"{label}: complete model folders, but a nonzero exit status for seeds {crashed}")
     if peer:
         lines.append(f"| PyTorch script (ImageFolder + DataLoader, {peer['workers']} workers; batch {peer['batch']}, "
                      f"{peer['epochs']} epochs) | 1 | {f1(peer_e2e)} | {f1(peer['loop_seconds'])} | {f0(peer['steady_images_per_second'])} | | | 1.0x |")
     else:
         lines.append(f"| PyTorch script | | {env.get('PEER_STATUS', '')} | | | | | |")
 
+    lines += [f"Note: {n}" for n in notes]
+    lines += ["", "First epoch (s, warm-up included), median: " + ", ".join(
+        f"{label} {statistics.median(r['first_epoch'] for r in rs):.2f}" for label, rs in runs.items())]
     lines += ["", "Ceiling (train-ceiling: forward + backward + AdamW on random data already on the GPU):", "",
               "| batch | optimizer | layout | precision | cuDNN benchmark | images/s |", "|---:|---|---|---|---|---:|"]
     for c in ceilings:
