@@ -7,12 +7,14 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "augment.h"
 #include "checkpoint.h"
 #include "classifier.h"
 #include "cuda_speed.h"
+#include "cuda_warmup.h"
 #include "dataset.h"
 #include "export.h"
 #include "image_cache.h"
@@ -207,14 +209,18 @@ struct Run {
   double train_seconds = 0;
 };
 
+Expected<ModelSpec> network_spec(const TrainOptions& o) {
+  CnnOptions cnn;
+  cnn.widths = o.widths;
+  cnn.convs_per_block = o.convs_per_block;
+  cnn.batch_norm = o.batch_norm;
+  cnn.dropout = o.dropout;
+  return validate(make_cnn(cnn));
+}
+
 // Step 2: the network, its moving average and the optimizer; a checkpoint when resuming.
 void build_model(Run& r) {
-  CnnOptions cnn;
-  cnn.widths = r.o.widths;
-  cnn.convs_per_block = r.o.convs_per_block;
-  cnn.batch_norm = r.o.batch_norm;
-  cnn.dropout = r.o.dropout;
-  auto checked = validate(make_cnn(cnn));
+  auto checked = network_spec(r.o);
   if (!checked) throw TrainError{checked.error().message};
   r.model_spec = *checked;
   torch::manual_seed(r.o.seed);
@@ -318,7 +324,11 @@ bool train_all_epochs(Run& r) {
   const std::vector<int> val_labels = labels_of(r.data, r.data.val);
   for (int epoch = r.state.epochs_done + 1; epoch <= o.epochs; ++epoch) {
     const double train_loss = train_epoch(r, epoch, augment, pos_weight);
-    const NetworkOutputs val = run_network(r.average, static_cast<std::int64_t>(r.data.val.size()), 256, rows_input(r.data, r.data.val));
+    NetworkOutputs val;
+    {
+      CudaAutocast autocast(r.device.is_cuda());  // watched only (logged and plotted): bf16 is enough on CUDA
+      val = run_network(r.average, static_cast<std::int64_t>(r.data.val.size()), 256, rows_input(r.data, r.data.val));
+    }
     std::vector<float> p(val.logits.size());
     for (std::size_t i = 0; i < p.size(); ++i) p[i] = static_cast<float>(sigmoid_of(val.logits[i]));
     const BinaryMetrics m = compute_metrics(p, val_labels, 0.5);
@@ -535,9 +545,15 @@ int run_train(const TrainOptions& given) {
   torch::set_num_threads(threads);
   if (auto bad = prepare_model_directory(o); !bad.empty()) return fail(bad);
 
-  Run r{o, torch::Device(*device_name == "cuda" ? torch::kCUDA : torch::kCPU), *device_name, fs::path(o.out_dir)};
+  // The run is left to the process's end, never destroyed: after a complete run on an H200,
+  // tearing down LibTorch 2.11's CUDA state crashed (a jump to address 0) and turned a finished
+  // training into exit status 139. The CLI leaves right after this returns (native/cli/main.cpp).
+  Run& r = *new Run{o, torch::Device(*device_name == "cuda" ? torch::kCUDA : torch::kCPU), *device_name, fs::path(o.out_dir)};
   try {
+    std::unique_ptr<CudaWarmup> warmup;
+    if (auto spec = network_spec(o); spec && r.device.is_cuda()) warmup = std::make_unique<CudaWarmup>(*spec, o.batch, o.image_size);
     r.data = load_data(o, threads);
+    if (warmup) warmup->join();
     r.data.pixels = r.data.pixels.to(r.device);
     r.data.labels = r.data.labels.to(r.device);
     r.data.lut = lut_tensor(normalization_table(r.data.spec), r.device);
