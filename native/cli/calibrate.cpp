@@ -13,6 +13,7 @@
 #include "metrics.h"
 #include "model_card.h"
 #include "ood_fit.h"
+#include "output_files.h"
 #include "operating_point.h"
 #include "xray/file_io.h"
 
@@ -105,10 +106,10 @@ int run_calibrate(const CalibrateOptions& o) {
   fs::path out = fs::path(o.out_dir).lexically_normal();
   if (out.filename().empty()) out = out.parent_path();  // "site/" names the folder "site"
   const fs::path tmp = temporary_path(out.string());
-  fs::remove_all(tmp, ec);
+  remove_folder(tmp.string());
   fs::create_directories(tmp, ec);
   if (ec) return fail(tmp.string() + ": cannot create (" + ec.message() + ")");
-  auto cleanup = [&] { fs::remove_all(tmp, ec); };
+  auto cleanup = [&] { remove_folder(tmp.string()); };
   fs::copy_file(fs::path(o.model_dir) / "model.pt", tmp / "model.pt", fs::copy_options::overwrite_existing, ec);
   if (ec) return cleanup(), fail("cannot copy model.pt (" + ec.message() + ")");
   if (auto ok = write_model_card(tmp.string(), updated); !ok) return cleanup(), fail(ok.error().message);

@@ -4,7 +4,6 @@
 #include <malloc.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 
 #include "commands.h"
@@ -140,18 +139,13 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   // LibTorch and the standard library report some failures (out of memory, a full disk) by
   // throwing; say what happened instead of aborting.
-  int status = 1;
   try {
-    status = run(p);
+    return run(p);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "xray %s: %s\n", app.get_subcommands().empty() ? "" : app.get_subcommands()[0]->get_name().c_str(),
                  std::string(e.what()).substr(0, 400).c_str());
+    return 1;
   }
-  // Everything is written, synced and closed by now. Leave without running the libraries' static
-  // destructors: LibTorch 2.11's CUDA libraries crashed in theirs after a complete run on an H200
-  // (a segmentation fault at exit, which made a finished training look failed).
-  std::fflush(nullptr);
-  std::_Exit(status);
 }
 
 namespace {

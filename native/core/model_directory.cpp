@@ -13,6 +13,7 @@
 #include <map>
 #include <vector>
 
+#include "output_files.h"
 #include "xray/file_io.h"
 
 namespace xray {
@@ -128,9 +129,9 @@ Expected<bool> update_model_directory(const std::string& model_dir,
   remove_stale_temporaries(dir.string());
   const fs::path staging = staging_path(dir);
   std::error_code ec;
-  fs::remove_all(staging, ec);
+  remove_folder(staging.string());
   auto fail = [&](const Error& e) {
-    fs::remove_all(staging, ec);
+    remove_folder(staging.string());
     return e;
   };
   if (fs::exists(dir, ec)) {
@@ -153,7 +154,7 @@ Expected<bool> update_model_directory(const std::string& model_dir,
   if (!swapped) return fail(swapped.error());
   sync_folder(dir.parent_path());
   kill_point("swapped");
-  fs::remove_all(staging, ec);  // the old model, after a swap
+  remove_folder(staging.string());  // the old model, after a swap
   return true;
 }
 
@@ -164,7 +165,7 @@ void remove_stale_temporaries(const std::string& model_dir) {
   for (const auto& entry : fs::directory_iterator(dir.parent_path(), ec)) {
     const std::string name = entry.path().filename().string();
     if (name.rfind(prefix, 0) != 0) continue;
-    if (process_is_gone(std::strtol(name.c_str() + prefix.size(), nullptr, 10))) fs::remove_all(entry.path(), ec);
+    if (process_is_gone(std::strtol(name.c_str() + prefix.size(), nullptr, 10))) remove_folder(entry.path().string());
   }
   // NAME.tmp-PID files (xray/file_io.h) of processes that are gone.
   for (const auto& entry : fs::directory_iterator(dir, ec)) {

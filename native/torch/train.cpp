@@ -545,10 +545,7 @@ int run_train(const TrainOptions& given) {
   torch::set_num_threads(threads);
   if (auto bad = prepare_model_directory(o); !bad.empty()) return fail(bad);
 
-  // The run is left to the process's end, never destroyed: after a complete run on an H200,
-  // tearing down LibTorch 2.11's CUDA state crashed (a jump to address 0) and turned a finished
-  // training into exit status 139. The CLI leaves right after this returns (native/cli/main.cpp).
-  Run& r = *new Run{o, torch::Device(*device_name == "cuda" ? torch::kCUDA : torch::kCPU), *device_name, fs::path(o.out_dir)};
+  Run r{o, torch::Device(*device_name == "cuda" ? torch::kCUDA : torch::kCPU), *device_name, fs::path(o.out_dir)};
   try {
     std::unique_ptr<CudaWarmup> warmup;
     if (auto spec = network_spec(o); spec && r.device.is_cuda()) warmup = std::make_unique<CudaWarmup>(*spec, o.batch, o.image_size);

@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -129,6 +128,5 @@ int main(int argc, char** argv) {
               device_name.c_str(), widths_text.c_str(), batch, image_size, steps, warmup, seconds, images_per_second, last_loss,
               xray::parameter_count(*spec), TORCH_VERSION, optimizer_kind.c_str(), channels_last ? "channels-last" : "contiguous",
               autocast_bf16 ? "bf16" : "fp32", benchmark ? "true" : "false");
-  std::fflush(nullptr);
-  std::_Exit(0);  // as the xray CLI: skip the CUDA libraries' static destructors (native/cli/main.cpp)
+  return 0;
 }
