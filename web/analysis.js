@@ -18,7 +18,9 @@ export function withString(app, text, use) {
 export class Analyser {
   // Starts the worker, which loads the model at once (ONNX Runtime's compile is start-up's
   // longest step). ready: {card, outputNames, version, threads}, or rejects with the reason.
-  constructor() {
+  // onMarks(marks): the worker's start-up steps ({name: milliseconds since the epoch}).
+  constructor({ onMarks } = {}) {
+    this.onMarks = onMarks;
     this.pending = new Map();
     this.nextId = 0;
     this.ready = new Promise((resolve, reject) => { this.markReady = resolve; this.markFailed = reject; });
@@ -26,6 +28,7 @@ export class Analyser {
     // The worker boot.js started during parsing, or a new one.
     const boot = window.xrayBoot;
     this.worker = boot?.worker ?? new Worker(new URL('./analysis_worker.js', import.meta.url), { type: 'module' });
+    if (!boot) this.worker.postMessage({ type: 'model-bytes', buffer: null });  // boot.js fetches them otherwise
     this.worker.onmessage = (event) => this.receive(event.data);
     this.worker.onerror = (event) => {
       event.preventDefault?.();
@@ -45,6 +48,8 @@ export class Analyser {
   }
 
   receive(message) {
+    if (message.marks) this.onMarks?.(message.marks);
+    if (message.type === 'marks') return;
     if (message.type === 'ready') { this.markReady(message); return; }
     if (message.type === 'failed') { this.markFailed(new Error(message.message)); return; }
     const waiting = this.pending.get(message.id);

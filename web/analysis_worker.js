@@ -2,10 +2,30 @@
 // C++ as `xray predict`) run here, beside the page's main thread, which only draws and answers
 // input. So a batch never waits for a frame, and a frame never waits for a file.
 // Out, once: {type: 'ready', card, outputNames, version, threads} or {type: 'failed', message}.
+// In, once: {type: 'model-bytes', buffer} (model.onnx's bytes, or null to fetch them here).
 // In: {id, file, show}, handled one at a time in arrival order; out: {id, result} or {id, error}.
-import * as ort from './ort/ort.wasm.min.mjs';
-import createPreprocessing from './xray-worker.js';
 
+// Start-up's steps, in milliseconds since the epoch (performance.timeOrigin differs between a
+// worker and its page); the page turns them into its own timeline (window.xray.timeline).
+const marks = { worker_created: performance.timeOrigin };
+const mark = (name) => { marks[name] = performance.timeOrigin + performance.now(); };
+mark('worker_started');
+
+// First of all, before any code arrives: ONNX Runtime Web and the preprocessing module are
+// requested at once, beside the model's bytes (static imports would hold everything until both
+// modules had loaded).
+// model.onnx's bytes come from the page (boot.js fetches them while this worker starts), or, when
+// the page sends none, from here.
+let receiveModelBytes;
+const onnxBytes = new Promise((resolve) => { receiveModelBytes = resolve; })
+  .then((buffer) => buffer ? new Uint8Array(buffer) : fetchOk('model/model.onnx', async (r) => new Uint8Array(await r.arrayBuffer())));
+onnxBytes.then(() => mark('worker_model_fetched'), () => {});
+const ortModule = import('./ort/ort.wasm.min.mjs');
+const preprocessingModule = import('./xray-worker.js');
+
+let ort = null;      // ONNX Runtime Web, once imported
+let markPreprocessingReady;  // the preprocessing module holds the checked model card: files can be read
+const preprocessingReady = new Promise((resolve) => { markPreprocessingReady = resolve; });
 let session = null;  // ONNX Runtime Web session
 let wasm = null;     // the preprocessing module
 
@@ -50,22 +70,26 @@ function withString(text, use) {
 // the moment model.onnx arrives, which starts that compile; the card, the checksum and the
 // preprocessing module are read meanwhile.
 async function loadModel() {
+  ort = await ortModule;
   ort.env.wasm.wasmPaths = new URL('./ort/', import.meta.url).href;
   // Threads need cross-origin isolation, which plain static hosts do not give; one thread works anywhere.
   ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
-  const onnxBytes = fetchOk('model/model.onnx', async (r) => new Uint8Array(await r.arrayBuffer()));
   const created = onnxBytes.then((bytes) => ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] }));
+  created.then(() => mark('worker_session_created'), () => {});
   created.catch(() => {});  // reported below, after the checksum's verdict
-  const preprocessing = createPreprocessing();
-  preprocessing.catch(() => {});
+  const preprocessing = preprocessingModule.then((module) => module.default());
+  preprocessing.then(() => mark('worker_preprocessing_ready'), () => {});
   const cardText = await fetchOk('model/model.json', (r) => r.text());
   let card;
   try { card = JSON.parse(cardText); } catch (error) { throw new Error(`model/model.json is not JSON (${error.message})`); }
   wasm = await preprocessing;
   await checkModelFile(card, await onnxBytes);
   if (!withString(cardText, (ptr) => wasm._xw_set_card(ptr))) throw new Error(wasm.UTF8ToString(wasm._xw_last_error()));
+  markPreprocessingReady();
   session = await created;
-  return { type: 'ready', card: cardText, outputNames: session.outputNames, version: ort.env.versions?.web ?? '', threads: ort.env.wasm.numThreads };
+  mark('worker_ready');
+  return { type: 'ready', card: cardText, outputNames: session.outputNames, version: ort.env.versions?.web ?? '', threads: ort.env.wasm.numThreads,
+           marks };
 }
 
 // The page has checked the size already (analysis.js).
@@ -101,17 +125,36 @@ function preprocess(bytes, show) {
   return { tensor, display, colourFraction: wasm._xw_colour_fraction(), decodeMs: wasm._xw_decode_ms(), preprocessMs: wasm._xw_preprocess_ms() };
 }
 
-// One file: read, preprocess, run. result: probability, the other one-number outputs by name
-// (the gate's score among them), the class activation map and the picture when shown, timings.
-async function analyse({ id, file, show }) {
+// One file, first half: read and preprocess. -> {message, p, readMs, prepareMs} or {message, error}.
+async function prepare(message) {
   const start = performance.now();
   try {
-    const bytes = await readFile(file);
+    const bytes = await readFile(message.file);
     const readMs = performance.now() - start;
-    const p = preprocess(bytes, show);
-    const inferStart = performance.now();
+    const p = preprocess(bytes, message.show);
+    return { message, p, readMs, prepareMs: performance.now() - start };
+  } catch (error) {
+    return { message, error: error.message || String(error), prepareMs: performance.now() - start };
+  }
+}
+
+// Second half: the network. result: probability, the other one-number outputs by name (the
+// gate's score among them), the class activation map and the picture when shown, timings
+// (total_ms: this file's own work, not its wait in the queue).
+async function run({ message, p, readMs, prepareMs, error }) {
+  const { id, show } = message;
+  if (error !== undefined) {
+    self.postMessage({ id, error, ms: prepareMs });
+    return;
+  }
+  const inferStart = performance.now();
+  try {
     const outputs = await session.run({ input: new ort.Tensor('float32', p.tensor, [1, 1, wasm._xw_model_height(), wasm._xw_model_width()]) });
     const inferenceMs = performance.now() - inferStart;
+    if (!marks.worker_first_result) {
+      mark('worker_first_result');
+      self.postMessage({ type: 'marks', marks });
+    }
     const scores = {};
     for (const [name, tensor] of Object.entries(outputs)) if (tensor.data.length === 1) scores[name] = Number(tensor.data[0]);
     const transfer = [];
@@ -124,16 +167,33 @@ async function analyse({ id, file, show }) {
     if (p.display) transfer.push(p.display.pixels.buffer);
     const result = { probability: outputs.probability.data[0], scores, colourFraction: p.colourFraction, display: p.display, cam,
                      timings: { read_ms: readMs, decode_ms: p.decodeMs, preprocess_ms: p.preprocessMs, inference_ms: inferenceMs,
-                                total_ms: performance.now() - start } };
+                                total_ms: prepareMs + performance.now() - inferStart } };
     self.postMessage({ id, result }, transfer);
   } catch (error) {
-    self.postMessage({ id, error: error.message || String(error), ms: performance.now() - start });
+    self.postMessage({ id, error: error.message || String(error), ms: prepareMs + performance.now() - inferStart });
   }
 }
 
 const model = loadModel();
 model.then((ready) => self.postMessage(ready), (error) => self.postMessage({ type: 'failed', message: error.message || String(error) }));
 let turn = model.catch(() => {});
+// The first file that arrives while ONNX Runtime is still being set up is read and preprocessed
+// at once (only that one: a folder dropped early must not be held in memory), so that its
+// result follows the session by one inference.
+let preparedEarly = false;
 self.onmessage = (event) => {
-  turn = turn.then(() => (session ? analyse(event.data) : self.postMessage({ id: event.data.id, error: 'the model is not loaded' })));
+  const message = event.data;
+  if (message.type === 'model-bytes') {
+    receiveModelBytes(message.buffer);
+    return;
+  }
+  let prepared = null;
+  if (!session && !preparedEarly) {
+    preparedEarly = true;
+    prepared = preprocessingReady.then(() => prepare(message));
+  }
+  turn = turn.then(async () => {
+    if (!session) return self.postMessage({ id: message.id, error: 'the model is not loaded' });
+    return run(await (prepared ?? prepare(message)));
+  });
 };

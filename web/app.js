@@ -18,7 +18,11 @@ const xray = { ready: false, lastResult: null, lastError: null, modelCard: null,
                oodGate: null, modelPanel: [], results: [], selected: -1, shown: null, resultsCsv: () => results.csv() };
 window.xray = xray;
 // First of all: the worker starts loading ONNX Runtime and the model (start-up's critical path).
-const analyser = new Analyser();
+// The worker's start-up steps join the page's timeline (milliseconds since this page's navigation).
+if (window.xrayBoot) xray.timeline.worker_requested = window.xrayBoot.requested;
+const analyser = new Analyser({
+  onMarks: (marks) => { for (const [name, at] of Object.entries(marks)) xray.timeline[name] = at - performance.timeOrigin; },
+});
 const resultRegion = document.getElementById('result');
 const summaryRegion = document.getElementById('summary');
 const results = new Results(document.getElementById('results-table'), () => xray.oodGate);
@@ -145,6 +149,7 @@ const queue = new AnalysisQueue({ ready, start: startEntry, finish: finishEntry,
 
 function enqueue(files) {
   const droppedAt = performance.now();
+  xray.timeline.first_drop ??= droppedAt;
   queue.add(files.map((f) => ({ ...f, droppedAt })));
 }
 
@@ -258,12 +263,18 @@ function appFailed(error) {
   markFailed(error);
 }
 
+const APP_WAIT_MS = 1500;
+
 async function main() {
   installInputs();
-  // The app loads while the worker loads the model (14 MB of ONNX Runtime WASM, the network).
+  // The app waits for the model (or at most APP_WAIT_MS, for a slow network): on a small machine
+  // its own WASM and first frames would otherwise slow ONNX Runtime's compile, start-up's longest
+  // step, by as much as they cost. The page says what it is doing meanwhile (index.html).
   try {
+    await Promise.race([analyser.ready.catch(() => {}), new Promise((resolve) => setTimeout(resolve, APP_WAIT_MS))]);
     app = await loadApp();
     xray.timeline.app_ready = performance.now();
+    document.body.classList.add('app-ready');
     if (queue.running) progress(queue.done, queue.total, true);  // files dropped before the app was there
     const wake = () => app._xray_wake();
     for (const type of ['pointermove', 'pointerdown', 'pointerup', 'wheel', 'keydown', 'keyup', 'focus']) {

@@ -29,10 +29,13 @@ const card = JSON.parse(readFileSync(path.join(distDir, 'model/model.json'), 'ut
 const { height, width } = card.preprocess;
 writeFileSync(path.join(site, 'floor.html'), '<!DOCTYPE html><script type="module" src="floor.mjs"></script>');
 writeFileSync(path.join(site, 'floor.mjs'), `import * as ort from './ort/ort.wasm.min.mjs';
+window.floorMarks = { floor_imported: performance.now() };
 ort.env.wasm.wasmPaths = new URL('./ort/', import.meta.url).href;
 ort.env.wasm.numThreads = 1;
 const model = new Uint8Array(await (await fetch('model/model.onnx')).arrayBuffer());
+window.floorMarks.floor_model_fetched = performance.now();
 const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
+window.floorMarks.floor_session_created = performance.now();
 await session.run({ input: new ort.Tensor('float32', new Float32Array(${height * width}), [1, 1, ${height}, ${width}]) });
 window.floorDone = performance.now();
 `);
@@ -41,7 +44,7 @@ const server = serveDist(site);
 const results = {};
 try {
   // Cold starts, each in a new browser (a fresh profile: nothing cached, nothing compiled).
-  const floor = [], first = [];
+  const floor = [], first = [], timelines = [], floorTimelines = [];
   for (let run = 0; run < RUNS; run++) {
     for (const which of ['floor', 'page']) {
       const browser = await launchChromium();
@@ -51,12 +54,19 @@ try {
           await page.goto(`${server.pageUrl}floor.html`);
           await page.waitForFunction(() => window.floorDone, null, { timeout: 60000, polling: 10 });
           floor.push(await page.evaluate(() => window.floorDone));
+          floorTimelines.push(await page.evaluate(() => window.floorMarks));
         } else {
           const cdp = await page.context().newCDPSession(page);
           await page.goto(server.pageUrl, { waitUntil: 'commit' });
           await page.waitForFunction(() => window.xray, null, { timeout: 60000, polling: 5 });
           await dropFiles(cdp, page, [images[0]]);
-          first.push(await page.evaluate(() => window.xray.timeline.first_result));
+          const timeline = await page.evaluate(() => {
+            const t = { ...window.xray.timeline };
+            for (const [k, v] of Object.entries(window.xray.results[0]?.timings ?? {})) t[`first_file_${k}`] = v;
+            return t;
+          });
+          first.push(timeline.first_result);
+          timelines.push(timeline);
         }
       } finally {
         await browser.close();
@@ -66,6 +76,11 @@ try {
   results.floor = median(floor);
   results.first = median(first);
   results.floorRuns = floor;
+  // Where the page's cold start goes: each step's median over the runs, in time order.
+  const stepMedians = (runs) => [...new Set(runs.flatMap((t) => Object.keys(t)))]
+    .map((name) => [name, median(runs.map((t) => t[name]).filter((v) => v !== undefined))]).sort((a, b) => a[1] - b[1]);
+  results.timeline = stepMedians(timelines);
+  results.floorTimeline = stepMedians(floorTimelines);
   results.firstRuns = first;
 
   const browser = await launchChromium();
@@ -125,6 +140,11 @@ console.log('measure                                       value');
 console.log(`cold: bare ONNX Runtime page, session + 1 run ${ms(results.floor)}   (floor; runs ${results.floorRuns.map((v) => v.toFixed(0)).join(', ')})`);
 console.log(`cold: first result, file dropped at once      ${ms(results.first)}   (runs ${results.firstRuns.map((v) => v.toFixed(0)).join(', ')})`);
 console.log(`cold: first result / floor                    ${(results.first / results.floor).toFixed(2).padStart(8)}      (target <= 1.25)`);
+const steps = results.timeline.filter(([n]) => !n.startsWith('first_file_'));
+const firstFile = results.timeline.filter(([n]) => n.startsWith('first_file_'));
+console.log(`cold: the floor's steps (median ms since navigation): ${results.floorTimeline.map(([n, v]) => `${n} ${v.toFixed(0)}`).join(', ')}`);
+console.log(`cold: the page's steps (median ms since navigation): ${steps.map(([n, v]) => `${n} ${v.toFixed(0)}`).join(', ')}`);
+console.log(`cold: the first file's own times (median ms): ${firstFile.map(([n, v]) => `${n.slice(11)} ${v.toFixed(1)}`).join(', ')}`);
 console.log(`reload: first result, file dropped at once    ${ms(results.warm)}   (a returning visitor: HTTP and code caches warm)`);
 console.log(`batch: ${String(results.batchRows).padStart(3)} files in one drop              ${(results.batchRows / results.batchSeconds).toFixed(1).padStart(8)} images/s  (${results.batchSeconds.toFixed(2)} s; target >= 20)`);
 console.log(`batch: longest main-thread task               ${ms(results.longestTask)}   (${results.longTasks} tasks over 50 ms)`);
