@@ -163,7 +163,10 @@ function saveCsv() {
 }
 
 function clearResults() {
-  if (queue.running) return;
+  if (queue.running) {
+    summaryRegion.textContent = 'Results are kept while files are being analysed; stop them first.';
+    return;
+  }
   results.clear();
   xray.selected = -1;
   if (app) app._xray_clear_results();
@@ -198,23 +201,34 @@ function installInputs() {
     folderInput.value = '';
   });
   document.getElementById('save-csv').addEventListener('click', saveCsv);
+  document.getElementById('stop').addEventListener('click', () => queue.stop());
+  document.getElementById('clear').addEventListener('click', clearResults);
   let depth = 0;  // dragenter/dragleave fire for every child element
   const hover = (on) => app && app._xray_set_drag_hover(on ? 1 : 0);
   window.addEventListener('dragenter', (e) => { e.preventDefault(); depth++; hover(true); });
   window.addEventListener('dragleave', (e) => { e.preventDefault(); if (--depth <= 0) { depth = 0; hover(false); } });
   window.addEventListener('dragover', (e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; });
-  window.addEventListener('drop', async (e) => {
+  // Drops join the queue in the order they were made, though a big folder takes longer to list
+  // than a file dropped after it.
+  let drops = Promise.resolve();
+  window.addEventListener('drop', (e) => {
     e.preventDefault();
     depth = 0;
     // No redraw now: the app clears the highlight when it reads the file, and a frame drawn in
     // between would only delay reading it.
-    const { files, emptyFolders } = await filesFromDrop(e.dataTransfer);
-    for (const name of emptyFolders) report(`${name}: no image files in this folder (${FOLDER_RULE})`);
-    if (files.length) enqueue(files);
-    else {
+    const listed = filesFromDrop(e.dataTransfer);  // takes the items now, lists folders later
+    drops = drops.then(() => listed).then(({ files, emptyFolders, unreadFolders }) => {
+      for (const name of emptyFolders) report(`${name}: no image files in this folder (${FOLDER_RULE})`);
+      for (const { name, reason } of unreadFolders) report(`${name}: the browser could not list this folder to the end (${reason})`);
+      if (files.length) enqueue(files);
+      else {
+        hover(false);
+        if (!emptyFolders.length && !unreadFolders.length) report('nothing to read in what was dropped; drop image files or a folder');
+      }
+    }, (error) => {
       hover(false);
-      if (!emptyFolders.length) report('nothing to read in what was dropped; drop image files or a folder');
-    }
+      report(`what was dropped could not be read (${error.message || error})`);
+    });
   });
 }
 

@@ -31,7 +31,8 @@ async function walkFolder(folder, prefix, out) {
 }
 
 // A drop: its items must be taken before the first await, as the browser empties the
-// DataTransfer when the event handler returns. Returns {files, emptyFolders}.
+// DataTransfer when the event handler returns. Returns {files, emptyFolders, unreadFolders}:
+// unreadFolders [{name, reason}] could not be listed to the end (what was listed is in files).
 export async function filesFromDrop(dataTransfer) {
   const dropped = [];
   for (const item of dataTransfer.items ?? []) {
@@ -40,18 +41,22 @@ export async function filesFromDrop(dataTransfer) {
     dropped.push(entry?.isDirectory ? { folder: entry } : { file: item.getAsFile() });
   }
   if (!dropped.length) for (const file of dataTransfer.files ?? []) dropped.push({ file });
-  const files = [], emptyFolders = [];
+  const files = [], emptyFolders = [], unreadFolders = [];
   for (const d of dropped) {
     if (d.file) { files.push({ file: d.file, path: d.file.name }); continue; }
     const found = [];
-    await walkFolder(d.folder, `${d.folder.name}/`, found);
+    try {
+      await walkFolder(d.folder, `${d.folder.name}/`, found);
+    } catch (error) {
+      unreadFolders.push({ name: d.folder.name, reason: error.message || error.name || String(error) });
+    }
     found.sort(byPath);
-    if (!found.length) emptyFolders.push(d.folder.name);
+    if (!found.length && !unreadFolders.some((u) => u.name === d.folder.name)) emptyFolders.push(d.folder.name);
     for (const { entry, path } of found) {
       try { files.push({ file: await entryFile(entry), path }); } catch (error) { files.push({ file: null, path, error: `cannot be read (${error.message || error.name})` }); }
     }
   }
-  return { files, emptyFolders };
+  return { files, emptyFolders, unreadFolders };
 }
 
 // <input type="file" multiple>: every chosen file.

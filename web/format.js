@@ -13,18 +13,49 @@ export function formatScore(value) {
   return String(Number(value.toPrecision(4)));
 }
 
-// printf's %.<digits>g, as `xray predict` writes ood_score (%.6g).
+// printf's %.<digits>g, as `xray predict` writes ood_score (%.6g): rounded from the double's
+// exact decimal value, ties to even, as the C library does (toPrecision rounds ties up).
 export function printfG(value, digits = 6) {
   if (Number.isNaN(value)) return 'nan';
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-  if (value === 0) return '0';
-  const [mantissa, exponentText] = value.toExponential(digits - 1).split('e');
-  const exponent = Number(exponentText);
+  const sign = value < 0 || Object.is(value, -0) ? '-' : '';
+  if (value === 0) return `${sign}0`;
+  let [significant, exponent] = roundedDigits(Math.abs(value), digits);
   const trim = (text) => (text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text);
   if (exponent < -4 || exponent >= digits) {
-    return `${trim(mantissa)}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+    const mantissa = trim(`${significant[0]}.${significant.slice(1)}`);
+    return `${sign}${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
   }
-  return trim(value.toFixed(digits - 1 - exponent));
+  if (exponent < 0) significant = '0'.repeat(-exponent) + significant;
+  const point = Math.max(exponent, 0) + 1;
+  return sign + trim(`${significant.slice(0, point)}.${significant.slice(point)}`);
+}
+
+// The first `digits` significant digits of a positive finite double, rounded half to even on its
+// exact decimal expansion, and the power of ten of the first one: 1234.5 -> ['123450', 3].
+function roundedDigits(magnitude, digits) {
+  // toFixed(100) is exact below 1e21: a double has at most 1074 fractional binary digits, but one
+  // that needs more than 100 decimals is below 1e-30 and takes the toExponential path.
+  let text;
+  if (magnitude < 1e21 && magnitude >= 1e-30) {
+    text = magnitude.toFixed(100);
+  } else {
+    const [m, e] = magnitude.toExponential(99).split('e');  // 100 significant digits: enough to see a tie
+    return roundSignificant(m.replace('.', ''), Number(e), digits);
+  }
+  const [whole, fraction] = text.split('.');
+  const all = whole + fraction;
+  const first = all.search(/[1-9]/);
+  return roundSignificant(all.slice(first), whole.length - first - 1, digits);
+}
+
+function roundSignificant(allDigits, exponent, digits) {
+  const head = allDigits.slice(0, digits).padEnd(digits, '0'), rest = allDigits.slice(digits);
+  const beyondHalf = rest[0] > '5' || (rest[0] === '5' && /[1-9]/.test(rest.slice(1)));
+  const tie = rest[0] === '5' && !/[1-9]/.test(rest.slice(1));
+  if (!(beyondHalf || (tie && Number(head[head.length - 1]) % 2 === 1))) return [head, exponent];
+  const up = (BigInt(head) + 1n).toString();
+  return up.length > digits ? [up.slice(0, digits), exponent + 1] : [up, exponent];
 }
 
 // A CSV field as `xray predict` writes one: quoted only when it holds a comma, quote or line break.

@@ -76,6 +76,8 @@ try {
       fail(`${row.file}: page out_of_distribution ${row.outOfDistribution}, xray predict ${want.out_of_distribution}`);
     }
   }
+  const order = results.map((r) => path.basename(r.file)), dropOrder = files.map((f) => path.basename(f));
+  if (JSON.stringify(order) !== JSON.stringify(dropOrder)) fail(`rows in the order ${order.join(', ')}, dropped as ${dropOrder.join(', ')}`);
   const failed = results.filter((r) => r.error !== null);
   console.log(`one drop of ${files.length} files: ${results.length} rows in ${seconds.toFixed(1)} s, ${failed.length} failed ` +
               `(${failed.map((r) => `${r.file}: ${r.error}`).join('; ')}), max |page - xray predict| ${worst.toExponential(2)}` +
@@ -188,13 +190,17 @@ try {
   const many = Array.from({ length: 4 }, () => files).flat();
   const dropped = dropFiles(cdp, page, many, 1);
   await dropped;
-  await page.evaluate(() => Module.xrayStop());
+  // From the keyboard: the HTML Stop button (the canvas's is out of reach of screen readers).
+  await page.focus('#stop');
+  const stopBox = await page.locator('#stop').boundingBox();
+  if (!stopBox || stopBox.x < 0) fail(`the focused Stop button is not on screen (${JSON.stringify(stopBox)})`);
+  await page.keyboard.press('Enter');
   await page.waitForFunction((n) => window.xray.results.length >= n && !document.getElementById('summary').textContent.startsWith('Analysing'),
                              before + many.length, { timeout: 60000 });
   const afterStop = (await state()).results.slice(before);
   const stopped = afterStop.filter((r) => r.error === 'not analysed: stopped').length;
   if (afterStop.length !== many.length || stopped === 0) fail(`Stop: ${afterStop.length} rows for ${many.length} files, ${stopped} marked stopped`);
-  else console.log(`Stop after the first file: ${afterStop.length} rows for ${many.length} files, ${stopped} marked "not analysed: stopped"`);
+  else console.log(`Stop (the HTML button, from the keyboard) after the first file: ${afterStop.length} rows for ${many.length} files, ${stopped} marked "not analysed: stopped"`);
 
   const foreign = requests.filter((u) => !u.startsWith(server.pageUrl) && !u.startsWith('blob:') && !u.startsWith('data:'));
   if (foreign.length) fail(`requests outside the page's folder: ${foreign.join(', ')}`);
