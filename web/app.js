@@ -51,14 +51,26 @@ function verdictText(r) {
                     : `NOT A CHEST X-RAY (score ${formatScore(r.oodScore)}, limit ${formatScore(xray.oodGate.limit)})`;
 }
 
+// Once the app has no memory for another row, its table keeps the rows it has (the same first rows
+// as the page's, so a row chosen on the canvas is still the right file) and gets no more.
+let canvasTableFull = false;
+
+function addToCanvas(row, index, show) {
+  if (!app || canvasTableFull) return;
+  const appIndex = withString(app, row.file, (name) => withString(app, row.error ?? '', (error) =>
+    app._xray_add_row(name, error, row.probability ?? NaN, row.outOfDistribution ? 1 : 0, row.oodScore ?? NaN,
+                      row.timings.total_ms, show ? 1 : 0)));
+  if (appIndex !== index) {
+    canvasTableFull = true;
+    report(`not enough memory in this browser tab to list more than ${index} files on the canvas; ` +
+           'every file is still in the results (Save CSV, and the table read to screen readers)');
+  }
+}
+
 function addRow(row, file, show) {
   const index = results.add(row, file);
   // Without the app (no WebGL2), the row still reaches window.xray.results, the CSV and the HTML table.
-  if (app) {
-    withString(app, row.file, (name) => withString(app, row.error ?? '', (error) =>
-      app._xray_add_row(name, error, row.probability ?? NaN, row.outOfDistribution ? 1 : 0, row.oodScore ?? NaN,
-                        row.timings.total_ms, show ? 1 : 0)));
-  }
+  addToCanvas(row, index, show);
   if (show) { xray.selected = index; results.markSelected(index); }
   xray.analysed++;
 }
@@ -169,6 +181,7 @@ function clearResults() {
   }
   results.clear();
   xray.selected = -1;
+  canvasTableFull = false;
   if (app) app._xray_clear_results();
   summaryRegion.textContent = 'Results cleared.';
 }
@@ -289,6 +302,7 @@ async function main() {
     app = await loadApp();
     xray.timeline.app_ready = performance.now();
     document.body.classList.add('app-ready');
+    results.rows.forEach((row, index) => addToCanvas(row, index, false));  // rows made before the app was there
     if (queue.running) progress(queue.done, queue.total, true);  // files dropped before the app was there
     const wake = () => app._xray_wake();
     for (const type of ['pointermove', 'pointerdown', 'pointerup', 'wheel', 'keydown', 'keyup', 'focus']) {
