@@ -40,8 +40,18 @@ function setStatus(text, isError = false) {
   if (app) withString(app, text, (ptr) => app._xray_set_status(ptr, isError ? 1 : 0));
 }
 
+// Messages said before the app is there wait for it (the first ones: a page is not a log).
+const earlyReports = [];
 function report(message) {
-  if (app) withString(app, message, (ptr) => app._xray_report_error(ptr));
+  if (!app) {
+    if (earlyReports.length < 20) earlyReports.push(message);
+    return;
+  }
+  try {
+    withString(app, message, (ptr) => app._xray_report_error(ptr));
+  } catch (error) {
+    console.warn(`${message} (not shown: ${error.message || error})`);
+  }
 }
 
 // What the live region says about a shown file: the verdict, or why there is none.
@@ -57,9 +67,14 @@ let canvasTableFull = false;
 
 function addToCanvas(row, index, show) {
   if (!app || canvasTableFull) return;
-  const appIndex = withString(app, row.file, (name) => withString(app, row.error ?? '', (error) =>
-    app._xray_add_row(name, error, row.probability ?? NaN, row.outOfDistribution ? 1 : 0, row.oodScore ?? NaN,
-                      row.timings.total_ms, show ? 1 : 0)));
+  let appIndex = -1;
+  try {
+    appIndex = withString(app, row.file, (name) => withString(app, row.error ?? '', (error) =>
+      app._xray_add_row(name, error, row.probability ?? NaN, row.outOfDistribution ? 1 : 0, row.oodScore ?? NaN,
+                        row.timings.total_ms, show ? 1 : 0)));
+  } catch {
+    // no memory even for the row's strings: the same as a row the app could not keep
+  }
   if (appIndex !== index) {
     canvasTableFull = true;
     report(`not enough memory in this browser tab to list more than ${index} files on the canvas; ` +
@@ -230,7 +245,7 @@ function installInputs() {
     // No redraw now: the app clears the highlight when it reads the file, and a frame drawn in
     // between would only delay reading it.
     const listed = filesFromDrop(e.dataTransfer);  // takes the items now, lists folders later
-    drops = drops.then(() => listed).then(({ files, emptyFolders, unreadFolders }) => {
+    drops = drops.then(() => listed.then(({ files, emptyFolders, unreadFolders }) => {
       for (const name of emptyFolders) report(`${name}: no image files in this folder (${FOLDER_RULE})`);
       for (const { name, reason } of unreadFolders) report(`${name}: the browser could not list this folder to the end (${reason})`);
       if (files.length) enqueue(files);
@@ -241,7 +256,7 @@ function installInputs() {
     }, (error) => {
       hover(false);
       report(`what was dropped could not be read (${error.message || error})`);
-    });
+    })).catch((error) => console.warn(`a drop could not be queued: ${error.message || error}`));  // the next drop still is
   });
 }
 
@@ -303,6 +318,7 @@ async function main() {
     xray.timeline.app_ready = performance.now();
     document.body.classList.add('app-ready');
     results.rows.forEach((row, index) => addToCanvas(row, index, false));  // rows made before the app was there
+    for (const message of earlyReports.splice(0)) report(message);
     if (queue.running) progress(queue.done, queue.total, true);  // files dropped before the app was there
     const wake = () => app._xray_wake();
     for (const type of ['pointermove', 'pointerdown', 'pointerup', 'wheel', 'keydown', 'keyup', 'focus']) {

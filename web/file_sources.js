@@ -45,13 +45,15 @@ export async function filesFromDrop(dataTransfer) {
   for (const d of dropped) {
     if (d.file) { files.push({ file: d.file, path: d.file.name }); continue; }
     const found = [];
+    let listed = true;
     try {
       await walkFolder(d.folder, `${d.folder.name}/`, found);
     } catch (error) {
+      listed = false;
       unreadFolders.push({ name: d.folder.name, reason: error.message || error.name || String(error) });
     }
     found.sort(byPath);
-    if (!found.length && !unreadFolders.some((u) => u.name === d.folder.name)) emptyFolders.push(d.folder.name);
+    if (!found.length && listed) emptyFolders.push(d.folder.name);
     for (const { entry, path } of found) {
       try { files.push({ file: await entryFile(entry), path }); } catch (error) { files.push({ file: null, path, error: `cannot be read (${error.message || error.name})` }); }
     }

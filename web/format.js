@@ -34,8 +34,9 @@ export function printfG(value, digits = 6) {
 // The first `digits` significant digits of a positive finite double, rounded half to even on its
 // exact decimal expansion, and the power of ten of the first one: 1234.5 -> ['123450', 3].
 function roundedDigits(magnitude, digits) {
-  // toFixed(100) is exact below 1e21: a double has at most 1074 fractional binary digits, but one
-  // that needs more than 100 decimals is below 1e-30 and takes the toExponential path.
+  // toFixed(100) rounds at the 100th decimal, which cannot turn a non-tie into a tie: a double
+  // from 1e-30 up lies at least about 1e-71 from a sixth-digit tie unless it is one. Smaller
+  // numbers go through toExponential (100 significant digits).
   let text;
   if (magnitude < 1e21 && magnitude >= 1e-30) {
     text = magnitude.toFixed(100);

@@ -31,12 +31,21 @@ void adamw_step(torch::optim::AdamW& optimizer) {
   torch::NoGradGuard no_grad;
   auto& states = optimizer.state();
   using Map = std::remove_reference_t<decltype(states)>;
+  // The arithmetic below takes one step count per group and no amsgrad: anything else (not used by
+  // this trainer) goes to LibTorch's own step, for every group, before any state changes.
+  for (auto& group : optimizer.param_groups()) {
+    if (static_cast<torch::optim::AdamWOptions&>(group.options()).amsgrad()) return void(optimizer.step());
+    std::int64_t step = -1;
+    for (auto& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      auto found = states.find(state_key<Map>(p));
+      const std::int64_t s = found == states.end() ? 0 : static_cast<torch::optim::AdamWParamState&>(*found->second).step();
+      if (step >= 0 && s != step) return void(optimizer.step());
+      step = s;
+    }
+  }
   for (auto& group : optimizer.param_groups()) {
     auto& o = static_cast<torch::optim::AdamWOptions&>(group.options());
-    if (o.amsgrad()) {
-      optimizer.step();
-      return;
-    }
     std::vector<torch::Tensor> params, grads, exp_avgs, exp_avg_sqs;
     std::int64_t step = 0;
     for (auto& p : group.params()) {
@@ -53,7 +62,7 @@ void adamw_step(torch::optim::AdamW& optimizer) {
       }
       auto& s = static_cast<torch::optim::AdamWParamState&>(*found->second);
       s.step(s.step() + 1);
-      step = s.step();  // the same for every parameter of a run
+      step = s.step();  // the same for every parameter of the group (checked above)
       params.push_back(p);
       grads.push_back(p.grad());
       exp_avgs.push_back(s.exp_avg());

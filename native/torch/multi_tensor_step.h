@@ -17,7 +17,8 @@ namespace xray {
 // One AdamW step with `optimizer`'s options, state and learning rate, in the same arithmetic as
 // torch::optim::AdamW::step() (decoupled weight decay first, bias-corrected moments), keeping its
 // state where AdamW keeps it, so checkpoints (optimizer.save / load) are unchanged. Parameters
-// without a gradient are skipped, as AdamW does. amsgrad is not supported (falls back to step()).
+// without a gradient are skipped, as AdamW does. With amsgrad, or parameters of one group at
+// different step counts (never in this trainer), LibTorch's own step() does the whole step.
 void adamw_step(torch::optim::AdamW& optimizer);
 
 // The shipped weights' moving average: average = d * average + (1 - d) * net for floating-point

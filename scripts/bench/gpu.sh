@@ -96,9 +96,10 @@ train_run() {  # train_run LABEL FLAGS SEED
   dir=$work/$(echo "$label" | tr -c 'A-Za-z0-9\n' '-')-s$seed
   local args=(--data "$data" --out "$dir" --device "$device" --seed "$seed")
   ((smoke)) && args+=(--epochs 1 --max-per-class 50)
-  local more=() envs=() word
-  for word in $flags; do
-    if [[ $word =~ ^[A-Z_]+= ]]; then envs+=("$word"); else more+=("$word"); fi  # NAME=value: the environment
+  local more=() envs=() words=() word
+  read -r -a words <<<"$flags"  # split on blanks, no globbing
+  for word in "${words[@]}"; do
+    if [[ $word =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then envs+=("$word"); else more+=("$word"); fi  # NAME=value: the environment
   done
   t0=$(now)
   # Each line of the log gets the seconds since the start (the time line of a run).

@@ -1,11 +1,11 @@
 // train-ceiling: the network's own training speed, the ceiling the trainer is measured against.
 // Forward + backward + AdamW steps of the trainer's network on one random batch that is already on
 // the device: no data loading, augmentation, host copies or validation. On CUDA it uses the
-// trainer's settings (bf16 autocast, channels_last, cuDNN benchmark, no TF32) and its AdamW step
-// (multi_tensor_step.h), from the same headers; the flags below change them, for comparisons.
+// trainer's settings (bf16 autocast, channels_last, cuDNN's heuristics, no TF32) and its AdamW
+// step (multi_tensor_step.h), from the same headers; the flags below change them, for comparisons.
 // usage: train-ceiling [--batch 32] [--image-size 128] [--steps 200] [--warmup 20] [--device cpu|cuda]
 //                      [--optimizer multi-tensor|per-parameter] [--layout channels-last|contiguous]
-//                      [--precision bf16|fp32]   (XRAY_CUDNN_BENCHMARK=0: cuDNN's heuristics)
+//                      [--precision bf16|fp32]   (XRAY_CUDNN_BENCHMARK=1: cuDNN's benchmark mode)
 // Prints a summary line, then one JSON line (images_per_second, seconds, ...) for scripts.
 #include <CLI/CLI.hpp>
 #include <malloc.h>
