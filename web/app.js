@@ -216,15 +216,22 @@ function onSelectionKey(event) {
 
 function installInputs() {
   window.addEventListener('keydown', onSelectionKey, true);
+  // Drops and choices join the queue in the order they were made, though a big folder takes
+  // longer to list than a file dropped or chosen after it.
+  let arrivals = Promise.resolve();
+  const inOrder = (step) => {
+    arrivals = arrivals.then(step).catch((error) => console.warn(`files could not be queued: ${error.message || error}`));
+  };
   const fileInput = document.getElementById('file-input');
   fileInput.addEventListener('change', () => {
-    if (fileInput.files.length) enqueue(filesFromInput(fileInput));
+    const files = filesFromInput(fileInput);  // taken now: the input is emptied below
+    if (files.length) inOrder(() => enqueue(files));
     fileInput.value = '';
   });
   const folderInput = document.getElementById('folder-input');
   folderInput.addEventListener('change', () => {
     const files = filesFromFolderInput(folderInput);
-    if (files.length) enqueue(files);
+    if (files.length) inOrder(() => enqueue(files));
     else if (folderInput.files.length) report(`the folder holds no image files (${FOLDER_RULE})`);
     folderInput.value = '';
   });
@@ -236,16 +243,13 @@ function installInputs() {
   window.addEventListener('dragenter', (e) => { e.preventDefault(); depth++; hover(true); });
   window.addEventListener('dragleave', (e) => { e.preventDefault(); if (--depth <= 0) { depth = 0; hover(false); } });
   window.addEventListener('dragover', (e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; });
-  // Drops join the queue in the order they were made, though a big folder takes longer to list
-  // than a file dropped after it.
-  let drops = Promise.resolve();
   window.addEventListener('drop', (e) => {
     e.preventDefault();
     depth = 0;
     // No redraw now: the app clears the highlight when it reads the file, and a frame drawn in
     // between would only delay reading it.
     const listed = filesFromDrop(e.dataTransfer);  // takes the items now, lists folders later
-    drops = drops.then(() => listed.then(({ files, emptyFolders, unreadFolders }) => {
+    inOrder(() => listed.then(({ files, emptyFolders, unreadFolders }) => {
       for (const name of emptyFolders) report(`${name}: no image files in this folder (${FOLDER_RULE})`);
       for (const { name, reason } of unreadFolders) report(`${name}: the browser could not list this folder to the end (${reason})`);
       if (files.length) enqueue(files);
@@ -256,7 +260,7 @@ function installInputs() {
     }, (error) => {
       hover(false);
       report(`what was dropped could not be read (${error.message || error})`);
-    })).catch((error) => console.warn(`a drop could not be queued: ${error.message || error}`));  // the next drop still is
+    }));
   });
 }
 

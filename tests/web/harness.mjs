@@ -38,7 +38,11 @@ export function launchChromium(extraArgs = []) {
 // Navigates, retrying while the server starts.
 export async function gotoWhenServing(page, url) {
   for (let attempt = 0; ; attempt++) {
-    try { await page.goto(url); return; } catch (e) { if (attempt > 40) throw e; await new Promise((r) => setTimeout(r, 100)); }
+    try { await page.goto(url); return; } catch (e) {
+      if (attempt > 40) throw e;
+      if (!/ERR_CONNECTION_REFUSED/.test(e.message)) console.log(`page.goto failed (${e.message.split('\n')[0]}); trying again`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 }
 
