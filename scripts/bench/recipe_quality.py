@@ -11,6 +11,7 @@ Prints a markdown table; a group whose folders hold no model.json is reported as
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 
@@ -65,9 +66,8 @@ def main():
             text, m = mean_sd(values[name])
             cells.append(text)
             means[name] = m
-        ema = t.get("ema_decay", "")
-        if ema == "":
-            ema = t.get("weights", "").split("decay ")[-1].split(")")[0] if "decay " in t.get("weights", "") else ""
+        decay = re.search(r"decay ([0-9.]+)", t.get("weights", ""))  # the card says it in words
+        ema = decay.group(1) if decay else ""
         lines.append(f"| {label} | {len(cards)} | {t['batch']} | {t['learning_rate']:g} | {ema} | " + " | ".join(cells) + " |")
         out[label] = {"seeds": [c["training"]["seed"] for c in cards], "values": values, "means": means, "train_seconds": seconds}
     print("\n".join(lines))

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "model.h"
@@ -39,43 +40,43 @@ void expect_same_parameters(XrayNet& a, XrayNet& b) {
 
 using StepFunction = std::function<void(torch::optim::AdamW&, int step)>;
 
+struct Trained {
+  XrayNet net;
+  std::unique_ptr<torch::optim::AdamW> optimizer;
+};
+
 // Trains a fresh net for `steps` steps, each finished by `step_with`.
-XrayNet train(int steps, torch::optim::AdamW** keep_optimizer, const StepFunction& step_with) {
-  XrayNet net = small_net(7);
-  static std::vector<std::unique_ptr<torch::optim::AdamW>> optimizers;  // outlive the call for the caller
-  optimizers.push_back(std::make_unique<torch::optim::AdamW>(net->parameters(), torch::optim::AdamWOptions(3e-3).weight_decay(0.05)));
-  torch::optim::AdamW& optimizer = *optimizers.back();
+Trained train(int steps, const StepFunction& step_with) {
+  Trained t{small_net(7), nullptr};
+  t.optimizer = std::make_unique<torch::optim::AdamW>(t.net->parameters(), torch::optim::AdamWOptions(3e-3).weight_decay(0.05));
   for (int step = 0; step < steps; ++step) {
-    optimizer.zero_grad();
-    backward_on_batch(net, step);
-    static_cast<torch::optim::AdamWOptions&>(optimizer.param_groups()[0].options()).lr(3e-3 * (1 + step) / steps);
-    step_with(optimizer, step);
+    t.optimizer->zero_grad();
+    backward_on_batch(t.net, step);
+    static_cast<torch::optim::AdamWOptions&>(t.optimizer->param_groups()[0].options()).lr(3e-3 * (1 + step) / steps);
+    step_with(*t.optimizer, step);
   }
-  if (keep_optimizer) *keep_optimizer = &optimizer;
-  return net;
+  return t;
 }
 
 TEST(MultiTensorStep, AdamWEqualsLibTorchAdamWBitForBit) {
-  XrayNet reference = train(6, nullptr, [](torch::optim::AdamW& o, int) { o.step(); });
-  XrayNet multi = train(6, nullptr, [](torch::optim::AdamW& o, int) { adamw_step(o); });
-  expect_same_parameters(reference, multi);
+  Trained reference = train(6, [](torch::optim::AdamW& o, int) { o.step(); });
+  Trained multi = train(6, [](torch::optim::AdamW& o, int) { adamw_step(o); });
+  expect_same_parameters(reference.net, multi.net);
 }
 
 TEST(MultiTensorStep, KeepsTheStateWhereAdamWKeepsIt) {
   // Three multi-tensor steps then three of LibTorch's: the same as six of LibTorch's only if
   // LibTorch's steps found the moments and step counts the multi-tensor ones left.
-  torch::optim::AdamW* mixed_optimizer = nullptr;
-  XrayNet mixed = train(6, &mixed_optimizer, [](torch::optim::AdamW& o, int step) {
+  Trained mixed = train(6, [](torch::optim::AdamW& o, int step) {
     if (step < 3) {
       adamw_step(o);
     } else {
       o.step();
     }
   });
-  XrayNet reference = train(6, nullptr, [](torch::optim::AdamW& o, int) { o.step(); });
-  expect_same_parameters(reference, mixed);
-  ASSERT_NE(mixed_optimizer, nullptr);
-  EXPECT_EQ(mixed_optimizer->state().size(), mixed->parameters().size());
+  Trained reference = train(6, [](torch::optim::AdamW& o, int) { o.step(); });
+  expect_same_parameters(reference.net, mixed.net);
+  EXPECT_EQ(mixed.optimizer->state().size(), mixed.net->parameters().size());
 }
 
 TEST(MultiTensorStep, SkipsParametersWithoutGradient) {
