@@ -16,8 +16,8 @@ export function withString(app, text, use) {
 }
 
 export class Analyser {
-  // Starts the worker, which loads the model at once (ONNX Runtime's compile is start-up's
-  // longest step). ready: {card, outputNames, version, threads}, or rejects with the reason.
+  // Adopts the analysis worker, which loads the model at once (boot.js). ready: {card, outputNames,
+  // version, threads, gate}, or rejects with the reason.
   // onMarks(marks): the worker's start-up steps ({name: milliseconds since the epoch}).
   constructor({ onMarks } = {}) {
     this.onMarks = onMarks;
@@ -25,16 +25,22 @@ export class Analyser {
     this.nextId = 0;
     this.ready = new Promise((resolve, reject) => { this.markReady = resolve; this.markFailed = reject; });
     this.ready.catch(() => {});  // each waiting file reports it
-    // The worker boot.js started during parsing, or a new one.
+    // The workers boot.js started during parsing (it also sends them the model and ONNX Runtime's
+    // compiled WASM).
     const boot = window.xrayBoot;
-    this.worker = boot?.worker ?? new Worker(new URL('./analysis_worker.js', import.meta.url), { type: 'module' });
-    if (!boot) this.worker.postMessage({ type: 'model-bytes', buffer: null });  // boot.js fetches them otherwise
+    this.worker = boot?.worker;
+    if (!this.worker) {
+      this.failed(boot?.error ?? 'boot.js did not run');
+      return;
+    }
     this.worker.onmessage = (event) => this.receive(event.data);
-    this.worker.onerror = (event) => {
+    const onError = (event) => {
       event.preventDefault?.();
       this.failed(event.message);
     };
-    for (const early of boot?.early ?? []) {
+    this.worker.onerror = onError;
+    boot.inference.onerror = onError;
+    for (const early of boot.early) {
       if (early.type === 'message') this.receive(early.data);
       else this.failed(early.message);
     }
@@ -61,6 +67,7 @@ export class Analyser {
   // One file -> its result (see analysis_worker.js); rejects with an Error whose message is the
   // file's reason. Files are analysed in the order given. show: with the picture and the heatmap.
   analyse(file, show) {
+    if (!this.worker) return Promise.reject(new Error('the analysis could not start'));
     if (file && file.size > MAX_FILE_BYTES) {
       return Promise.reject(new Error(`the file is ${megabytes(file.size)}; the limit is ${megabytes(MAX_FILE_BYTES)} (is it an X-ray?)`));
     }
@@ -72,33 +79,30 @@ export class Analyser {
   }
 }
 
-// The worker's result -> {probability, label, outOfDistribution, inColour, oodScore, colourFraction,
-// timings}. show: the app shows this file (image, heatmap, verdict) in place of the last one.
-export function interpret(app, name, result, gate, show) {
-  const { probability, colourFraction, timings } = result;
-  // Older models have no gate: no score, never flagged. A missing or NaN score under a gate is
-  // flagged by the app (it cannot vouch for the image).
-  const oodScore = gate ? (result.scores[gate.output] ?? NaN) : null;
-  const score = gate ? oodScore : NaN, limit = gate ? gate.limit : NaN;
-  let flags;
-  if (show) {
-    const d = result.display;
-    const pixels = app._malloc(Math.max(1, d.pixels.length));
-    if (!pixels) throw new Error('not enough memory in this browser tab to show this image');
-    app.HEAPU8.set(d.pixels, pixels);
-    const kept = withString(app, name, (n) => withString(app, d.format, (format) =>
-      app._xray_show_image(n, format, pixels, d.width, d.height, d.sourceWidth, d.sourceHeight)));
-    app._free(pixels);
-    if (!kept) throw new Error('not enough memory in this browser tab to show this image');
-    const cam = result.cam;
-    const camPtr = cam ? app._malloc(cam.data.length * 4) : 0;
-    if (camPtr) app.HEAPF32.set(cam.data, camPtr / 4);
-    flags = app._xray_show_result(probability, camPtr, camPtr ? cam.height : 0, camPtr ? cam.width : 0, timings.decode_ms,
-                                  timings.preprocess_ms, timings.inference_ms, colourFraction, score, limit);
-    app._free(camPtr);
-  } else {
-    flags = app._xray_gate_flags(score, limit, colourFraction);
-  }
-  const label = app.UTF8ToString(app._xray_model_label(probability >= app._xray_model_threshold() ? 1 : 0));
-  return { probability, label, outOfDistribution: (flags & 1) !== 0, inColour: (flags & 2) !== 0, oodScore, colourFraction, timings };
+// The worker's result -> the row's fields: {probability, label, outOfDistribution, inColour, oodScore,
+// colourFraction, timings}. The worker applied the card's rule; the app is not needed.
+export function verdictOf(result) {
+  const { probability, verdict, colourFraction, timings } = result;
+  return { probability, label: verdict.label, outOfDistribution: verdict.outOfDistribution, inColour: verdict.inColour,
+           oodScore: verdict.oodScore, colourFraction, timings };
+}
+
+// The app shows this file (image, heatmap, verdict) in place of the last one. gate: {output,
+// limit} or null. Throws when the app has no memory for the image.
+export function showOnApp(app, name, result, gate) {
+  const d = result.display;
+  const pixels = app._malloc(Math.max(1, d.pixels.length));
+  if (!pixels) throw new Error('not enough memory in this browser tab to show this image');
+  app.HEAPU8.set(d.pixels, pixels);
+  const kept = withString(app, name, (n) => withString(app, d.format, (format) =>
+    app._xray_show_image(n, format, pixels, d.width, d.height, d.sourceWidth, d.sourceHeight)));
+  app._free(pixels);
+  if (!kept) throw new Error('not enough memory in this browser tab to show this image');
+  const cam = result.cam;
+  const camPtr = cam ? app._malloc(cam.data.length * 4) : 0;
+  if (camPtr) app.HEAPF32.set(cam.data, camPtr / 4);
+  const t = result.timings;
+  app._xray_show_result(result.probability, camPtr, camPtr ? cam.height : 0, camPtr ? cam.width : 0, t.decode_ms, t.preprocess_ms,
+                        t.inference_ms, result.colourFraction, gate ? result.verdict.oodScore : NaN, gate ? gate.limit : NaN);
+  app._free(camPtr);
 }

@@ -1,9 +1,12 @@
-// The analysis worker: ONNX Runtime Web and the trainer's preprocessing (xray-worker.wasm, the same
-// C++ as `xray predict`) run here, beside the page's main thread, which only draws and answers
-// input. So a batch never waits for a frame, and a frame never waits for a file.
-// Out, once: {type: 'ready', card, outputNames, version, threads} or {type: 'failed', message}.
-// In, once: {type: 'model-bytes', buffer} (model.onnx's bytes, or null to fetch them here).
-// In: {id, file, show}, handled one at a time in arrival order; out: {id, result} or {id, error}.
+// The analysis worker: reads each file and runs the trainer's preprocessing (xray-worker.wasm, the
+// same C++ as `xray predict`), sends the model input to the inference worker (inference_worker.js,
+// ONNX Runtime Web on its own thread) and turns its outputs into the file's result with the card's
+// rule. The page's main thread only draws and answers input: a batch never waits for a frame, a
+// frame never waits for a file, and the next file is read while this one's inference runs.
+// In (from boot.js), once: {type: 'port', port} (the inference worker's channel).
+// Out, once: {type: 'ready', card, outputNames, version, threads, gate} or {type: 'failed', message};
+// gate: {output, limit} when the out-of-distribution gate runs, else null.
+// In: {id, file, show}, read in arrival order; out: {id, result} or {id, error}.
 
 // Start-up's steps, in milliseconds since the epoch (performance.timeOrigin differs between a
 // worker and its page); the page turns them into its own timeline (window.xray.timeline).
@@ -11,23 +14,21 @@ const marks = { worker_created: performance.timeOrigin };
 const mark = (name) => { marks[name] = performance.timeOrigin + performance.now(); };
 mark('worker_started');
 
-// First of all, before any code arrives: ONNX Runtime Web and the preprocessing module are
-// requested at once, beside the model's bytes (static imports would hold everything until both
-// modules had loaded).
-// model.onnx's bytes come from the page (boot.js fetches them while this worker starts), or, when
-// the page sends none, from here.
-let receiveModelBytes;
-const onnxBytes = new Promise((resolve) => { receiveModelBytes = resolve; })
-  .then((buffer) => buffer ? new Uint8Array(buffer) : fetchOk('model/model.onnx', async (r) => new Uint8Array(await r.arrayBuffer())));
-onnxBytes.then(() => mark('worker_model_fetched'), () => {});
-const ortModule = import('./ort/ort.wasm.min.mjs');
 const preprocessingModule = import('./xray-worker.js');
+// From the inference worker: model.onnx's bytes (a copy, for the checksum), then its session.
+let receivePort, receiveModelBytes, receiveSession;
+const inference = new Promise((resolve) => { receivePort = resolve; });
+const onnxBytes = new Promise((resolve) => { receiveModelBytes = resolve; });
+const sessionInfo = new Promise((resolve) => { receiveSession = resolve; });
 
-let ort = null;      // ONNX Runtime Web, once imported
-let markPreprocessingReady;  // the preprocessing module holds the checked model card: files can be read
-const preprocessingReady = new Promise((resolve) => { markPreprocessingReady = resolve; });
-let session = null;  // ONNX Runtime Web session
+// The preprocessing module holds the checked model card: files can be read (rejected when the
+// model fails to load before that).
+let markPreprocessingReady, markPreprocessingFailed;
+const preprocessingReady = new Promise((resolve, reject) => { markPreprocessingReady = resolve; markPreprocessingFailed = reject; });
+preprocessingReady.catch(() => {});
 let wasm = null;     // the preprocessing module
+let gateRuns = false;  // the out-of-distribution gate applies (the card has one, model.onnx its output)
+let oodOutput = '';
 
 async function fetchOk(url, read) {
   const response = await fetch(url);
@@ -66,30 +67,27 @@ function withString(text, use) {
   try { return use(ptr); } finally { wasm._free(ptr); }
 }
 
-// ONNX Runtime's WASM (14 MB to compile) is the longest step of start-up: the session is created
-// the moment model.onnx arrives, which starts that compile; the card, the checksum and the
-// preprocessing module are read meanwhile.
+// The card, the preprocessing module and the checksum, while the inference worker starts ONNX
+// Runtime (start-up's longest step).
 async function loadModel() {
-  ort = await ortModule;
-  ort.env.wasm.wasmPaths = new URL('./ort/', import.meta.url).href;
-  // Threads need cross-origin isolation, which plain static hosts do not give; one thread works anywhere.
-  ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
-  const created = onnxBytes.then((bytes) => ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] }));
-  created.then(() => mark('worker_session_created'), () => {});
-  created.catch(() => {});  // reported below, after the checksum's verdict
   const preprocessing = preprocessingModule.then((module) => module.default());
   preprocessing.then(() => mark('worker_preprocessing_ready'), () => {});
   const cardText = await fetchOk('model/model.json', (r) => r.text());
   let card;
   try { card = JSON.parse(cardText); } catch (error) { throw new Error(`model/model.json is not JSON (${error.message})`); }
   wasm = await preprocessing;
-  await checkModelFile(card, await onnxBytes);
   if (!withString(cardText, (ptr) => wasm._xw_set_card(ptr))) throw new Error(wasm.UTF8ToString(wasm._xw_last_error()));
   markPreprocessingReady();
-  session = await created;
+  await checkModelFile(card, await onnxBytes);
+  const session = await sessionInfo;
+  Object.assign(marks, session.marks);
+  if (session.type !== 'session') throw new Error(session.message);
+  // The gate runs when the card describes one and model.onnx computes its score.
+  oodOutput = wasm.UTF8ToString(wasm._xw_ood_output());
+  gateRuns = wasm._xw_has_ood_gate() === 1 && session.outputNames.includes(oodOutput);
   mark('worker_ready');
-  return { type: 'ready', card: cardText, outputNames: session.outputNames, version: ort.env.versions?.web ?? '', threads: ort.env.wasm.numThreads,
-           marks };
+  return { type: 'ready', card: cardText, outputNames: session.outputNames, version: session.version, threads: session.threads,
+           gate: gateRuns ? { output: oodOutput, limit: wasm._xw_ood_limit() } : null, marks };
 }
 
 // The page has checked the size already (analysis.js).
@@ -138,62 +136,83 @@ async function prepare(message) {
   }
 }
 
-// Second half: the network. result: probability, the other one-number outputs by name (the
-// gate's score among them), the class activation map and the picture when shown, timings
-// (total_ms: this file's own work, not its wait in the queue).
-async function run({ message, p, readMs, prepareMs, error }) {
-  const { id, show } = message;
-  if (error !== undefined) {
-    self.postMessage({ id, error, ms: prepareMs });
-    return;
+// Second half, when the inference worker answers: the card's verdict on its outputs.
+// result: probability, the verdict ({label, outOfDistribution, inColour, oodScore}), the other
+// one-number outputs by name (the gate's score among them), the class activation map and the
+// picture when shown, timings (total_ms: this file's own work, not its waits in the queues).
+function resultOf(prepared, answer) {
+  const { p, readMs, prepareMs } = prepared;
+  const scores = {};
+  for (const [name, output] of Object.entries(answer.outputs)) if (output.data.length === 1) scores[name] = Number(output.data[0]);
+  const probability = answer.outputs.probability.data[0];
+  // A missing or NaN score under a gate is flagged (nothing vouches for the image).
+  const oodScore = gateRuns ? (scores[oodOutput] ?? NaN) : null;
+  const bits = wasm._xw_verdict(probability, oodScore ?? NaN, p.colourFraction, gateRuns ? 1 : 0);
+  const verdict = { label: wasm.UTF8ToString(wasm._xw_label(bits & 4 ? 1 : 0)), outOfDistribution: (bits & 1) !== 0,
+                    inColour: (bits & 2) !== 0, oodScore };
+  const transfer = [];
+  let cam = null;
+  const camOutput = answer.outputs.cam;
+  if (prepared.message.show && camOutput) {
+    const [, , height, width] = camOutput.dims;
+    cam = { data: camOutput.data, width, height };
+    transfer.push(cam.data.buffer);
   }
-  const inferStart = performance.now();
-  try {
-    const outputs = await session.run({ input: new ort.Tensor('float32', p.tensor, [1, 1, wasm._xw_model_height(), wasm._xw_model_width()]) });
-    const inferenceMs = performance.now() - inferStart;
+  if (p.display) transfer.push(p.display.pixels.buffer);
+  const result = { probability, verdict, scores, colourFraction: p.colourFraction, display: p.display, cam,
+                   timings: { read_ms: readMs, decode_ms: p.decodeMs, preprocess_ms: p.preprocessMs, inference_ms: answer.inferenceMs,
+                              total_ms: prepareMs + answer.inferenceMs } };
+  return { result, transfer };
+}
+
+const model = loadModel();
+model.catch((error) => markPreprocessingFailed(error));
+model.then((ready) => self.postMessage(ready), (error) => self.postMessage({ type: 'failed', message: error.message || String(error) }));
+
+// Files waiting for the inference worker's answer, by id (at most the page's few in flight).
+const waitingForInference = new Map();
+function receiveAnswer(answer) {
+  if (answer.type === 'model-bytes') return receiveModelBytes(new Uint8Array(answer.buffer));
+  if (answer.type === 'session' || answer.type === 'session-failed') return receiveSession(answer);
+  if (answer.marks) Object.assign(marks, answer.marks);
+  const prepared = waitingForInference.get(answer.id);
+  waitingForInference.delete(answer.id);
+  if (!prepared) return;
+  // Results only once the model is checked (its checksum) and ready.
+  model.then(() => {
+    if (answer.error !== undefined) return self.postMessage({ id: answer.id, error: answer.error, ms: prepared.prepareMs });
+    const { result, transfer } = resultOf(prepared, answer);
     if (!marks.worker_first_result) {
       mark('worker_first_result');
       self.postMessage({ type: 'marks', marks });
     }
-    const scores = {};
-    for (const [name, tensor] of Object.entries(outputs)) if (tensor.data.length === 1) scores[name] = Number(tensor.data[0]);
-    const transfer = [];
-    let cam = null;
-    if (show && outputs.cam) {
-      const [, , height, width] = outputs.cam.dims;
-      cam = { data: Float32Array.from(outputs.cam.data), width, height };
-      transfer.push(cam.data.buffer);
-    }
-    if (p.display) transfer.push(p.display.pixels.buffer);
-    const result = { probability: outputs.probability.data[0], scores, colourFraction: p.colourFraction, display: p.display, cam,
-                     timings: { read_ms: readMs, decode_ms: p.decodeMs, preprocess_ms: p.preprocessMs, inference_ms: inferenceMs,
-                                total_ms: prepareMs + performance.now() - inferStart } };
-    self.postMessage({ id, result }, transfer);
-  } catch (error) {
-    self.postMessage({ id, error: error.message || String(error), ms: prepareMs + performance.now() - inferStart });
-  }
+    self.postMessage({ id: answer.id, result }, transfer);
+  }, (error) => self.postMessage({ id: answer.id, error: `the model is not loaded (${error.message || error})` }));
 }
 
-const model = loadModel();
-model.then((ready) => self.postMessage(ready), (error) => self.postMessage({ type: 'failed', message: error.message || String(error) }));
-let turn = model.catch(() => {});
-// The first file that arrives while ONNX Runtime is still being set up is read and preprocessed
-// at once (only that one: a folder dropped early must not be held in memory), so that its
-// result follows the session by one inference.
-let preparedEarly = false;
+// Files are read one at a time in arrival order (a folder must not be read all at once) as soon
+// as the card is known, also while ONNX Runtime is still starting; each input goes to the
+// inference worker at once, which runs them in order.
+let turn = Promise.resolve();
 self.onmessage = (event) => {
   const message = event.data;
-  if (message.type === 'model-bytes') {
-    receiveModelBytes(message.buffer);
+  if (message.type === 'port') {
+    message.port.onmessage = (e) => receiveAnswer(e.data);
+    receivePort(message.port);
     return;
   }
-  let prepared = null;
-  if (!session && !preparedEarly) {
-    preparedEarly = true;
-    prepared = preprocessingReady.then(() => prepare(message));
-  }
   turn = turn.then(async () => {
-    if (!session) return self.postMessage({ id: message.id, error: 'the model is not loaded' });
-    return run(await (prepared ?? prepare(message)));
+    try {
+      await preprocessingReady;
+    } catch (error) {
+      return self.postMessage({ id: message.id, error: `the model is not loaded (${error.message || error})` });
+    }
+    const prepared = await prepare(message);
+    if (prepared.error !== undefined) return self.postMessage({ id: message.id, error: prepared.error, ms: prepared.prepareMs });
+    if (!marks.worker_first_prepared) mark('worker_first_prepared');
+    waitingForInference.set(message.id, prepared);
+    const input = prepared.p.tensor;
+    prepared.p.tensor = null;  // handed over
+    (await inference).postMessage({ id: message.id, input, dims: [1, 1, wasm._xw_model_height(), wasm._xw_model_width()] }, [input.buffer]);
   });
 };

@@ -1,7 +1,7 @@
 // The page's glue. The images never leave the browser: each file goes to the analysis worker (the
 // same C++ preprocessing as the trainer, then ONNX Runtime Web), the result goes to the WASM app
 // to draw and into the results table. Everything is loaded from this page's own folder.
-import { Analyser, interpret, withString } from './analysis.js';
+import { Analyser, showOnApp, verdictOf, withString } from './analysis.js';
 import { FOLDER_RULE, filesFromDrop, filesFromFolderInput, filesFromInput } from './file_sources.js';
 import { formatScore } from './format.js';
 import { AnalysisQueue } from './queue.js';
@@ -14,12 +14,11 @@ import { Results } from './results.js';
 // oodGate: {output, limit} when the model has an out-of-distribution gate, else null.
 // modelPanel: the lines the model panel draws on the canvas (it has no DOM text).
 // selected: the row shown above the table (-1: none); shown: what is shown for it.
-const xray = { ready: false, lastResult: null, lastError: null, modelCard: null, timeline: {}, analysed: 0,
+const xray = { ready: false, lastResult: null, lastError: null, modelCard: null, timeline: window.xrayBoot?.timeline ?? {}, analysed: 0,
                oodGate: null, modelPanel: [], results: [], selected: -1, shown: null, resultsCsv: () => results.csv() };
 window.xray = xray;
 // First of all: the worker starts loading ONNX Runtime and the model (start-up's critical path).
 // The worker's start-up steps join the page's timeline (milliseconds since this page's navigation).
-if (window.xrayBoot) xray.timeline.worker_requested = window.xrayBoot.requested;
 const analyser = new Analyser({
   onMarks: (marks) => { for (const [name, at] of Object.entries(marks)) xray.timeline[name] = at - performance.timeOrigin; },
 });
@@ -27,10 +26,19 @@ const resultRegion = document.getElementById('result');
 const summaryRegion = document.getElementById('summary');
 const results = new Results(document.getElementById('results-table'), () => xray.oodGate);
 xray.results = results.rows;
-let app = null;        // the Emscripten module (xray-app.js)
-let markReady, markFailed;
-const ready = new Promise((resolve, reject) => { markReady = resolve; markFailed = reject; });
-ready.catch(() => {});  // each waiting file reports it
+let app = null;        // the Emscripten module (xray-app.js), once it runs
+// Files are analysed and get their rows once the model is ready: the worker applies the card's
+// rule, so rows need no app. The app (the canvas) draws them when it is there.
+const modelReady = analyser.ready.then((model) => {
+  xray.modelCard = JSON.parse(model.card);
+  xray.oodGate = model.gate;
+  xray.timeline.model_ready = performance.now();
+  return model;
+});
+modelReady.catch(() => {});  // each waiting file reports it
+let firstRowMade;
+const firstRow = new Promise((resolve) => { firstRowMade = resolve; });
+const loadingLine = document.getElementById('loading');
 
 function announce(text) {
   resultRegion.textContent = text;
@@ -88,6 +96,22 @@ function addRow(row, file, show) {
   addToCanvas(row, index, show);
   if (show) { xray.selected = index; results.markSelected(index); }
   xray.analysed++;
+  firstRowMade();
+}
+
+// The shown file: {path, result} or {path, error}, drawn by the app, or kept for it until it runs
+// (only the last one: one picture in memory).
+let waitingToBeShown = null;
+function showOnCanvas(shown) {
+  if (!app) { waitingToBeShown = shown; return; }
+  const showError = (text) => withString(app, shown.path, (name) => withString(app, text, (t) => app._xray_show_error(name, t)));
+  if (shown.error !== undefined) { showError(shown.error); return; }
+  try {
+    showOnApp(app, shown.path, shown.result, xray.oodGate);
+  } catch (error) {
+    // no memory for the picture: the verdict is in its row; the previous picture must not stay
+    try { showError(`${error.message || error} (the result is in the table)`); } catch { /* nothing more to do */ }
+  }
 }
 
 // One waiting file, sent to the worker now; its row is added by finishEntry, in drop order.
@@ -100,22 +124,19 @@ function startEntry(entry) {
 function finishEntry(entry, outcome) {
   const show = entry.show;
   const end = performance.now();
-  let row, shownText, error = outcome.error;
+  let row, shownText;
   if (outcome.result) {
-    try {
-      const r = interpret(app, entry.path, outcome.result, xray.oodGate, show);
-      row = { file: entry.path, probability: r.probability, label: r.label, outOfDistribution: r.outOfDistribution,
-              oodScore: r.oodScore, colourFraction: r.colourFraction, error: null,
-              timings: { ...r.timings, drop_to_result_ms: end - entry.droppedAt } };
-      xray.timeline.first_result ??= end;
-      xray.lastResult = { ...row, inColour: r.inColour };
-      xray.lastError = null;
-      shownText = verdictText(xray.lastResult);
-    } catch (e) {
-      error = e.message || String(e);
-    }
-  }
-  if (!row) {
+    const r = verdictOf(outcome.result);
+    row = { file: entry.path, probability: r.probability, label: r.label, outOfDistribution: r.outOfDistribution,
+            oodScore: r.oodScore, colourFraction: r.colourFraction, error: null,
+            timings: { ...r.timings, drop_to_result_ms: end - entry.droppedAt } };
+    xray.timeline.first_result ??= end;
+    xray.lastResult = { ...row, inColour: r.inColour };
+    xray.lastError = null;
+    shownText = verdictText(xray.lastResult);
+    if (show) showOnCanvas({ path: entry.path, result: outcome.result });
+  } else {
+    const error = outcome.error;
     row = { file: entry.path, probability: null, label: null, outOfDistribution: null, oodScore: null, colourFraction: null, error,
             timings: { total_ms: outcome.result?.timings.total_ms ?? 0, drop_to_result_ms: end - entry.droppedAt } };
     xray.lastResult = null;
@@ -124,12 +145,17 @@ function finishEntry(entry, outcome) {
     // The shown file's error also goes to the messages panel; the others' are in their rows (a
     // folder of 10,000 bad files would bury every other message).
     if (show) {
-      withString(app, entry.path, (name) => withString(app, error, (text) => app._xray_show_error(name, text)));
+      showOnCanvas({ path: entry.path, error });
       report(xray.lastError);
     }
   }
   addRow(row, entry.file, show);
-  if (show) { xray.shown = { file: row.file, text: shownText }; announce(shownText); }
+  if (show) {
+    xray.shown = { file: row.file, text: shownText };
+    announce(shownText);
+    // Until the app draws it, the verdict is written in the page itself.
+    if (!app) loadingLine.textContent = `${row.file}: ${shownText}. Opening the viewer…`;
+  }
 }
 
 // A selected row: its file is read and analysed again to show its image and heatmap (only the
@@ -145,8 +171,9 @@ async function showRow(index) {
     text = `error: ${row.file}: ${row.error}`;
   } else {
     try {
-      const r = interpret(app, row.file, await analyser.analyse(results.files[index], true), xray.oodGate, true);
-      text = verdictText(r);
+      const result = await analyser.analyse(results.files[index], true);
+      showOnApp(app, row.file, result, xray.oodGate);
+      text = verdictText(verdictOf(result));
     } catch (error) {
       const message = `${error.message || error} (it was analysed before)`;
       withString(app, row.file, (name) => withString(app, message, (m) => app._xray_show_error(name, m)));
@@ -172,7 +199,7 @@ function progress(done, total, running) {
   else if (running && now - lastSpoken > 5000) { lastSpoken = now; summaryRegion.textContent = `Analysing: ${done} of ${total}`; }
 }
 
-const queue = new AnalysisQueue({ ready, start: startEntry, finish: finishEntry, showRow, notAnalysed, progress });
+const queue = new AnalysisQueue({ ready: modelReady, start: startEntry, finish: finishEntry, showRow, notAnalysed, progress });
 
 function enqueue(files) {
   const droppedAt = performance.now();
@@ -284,71 +311,82 @@ function loadApp() {
   });
 }
 
-// The gate runs when the card gives a limit and model.onnx has the output it names; a card and
-// a graph that disagree are said, not guessed around. Returns a note for the status line.
-function setUpOodGate(outputNames) {
-  const limit = app._xray_model_ood_limit();
-  const output = app.UTF8ToString(app._xray_model_ood_output());
+// The app's model panel says whether the gate runs (the worker decides it the same way: the card
+// gives a limit and model.onnx has the output it names); a card and a graph that disagree are
+// said, not guessed around. Returns a note for the status line.
+function setUpOodGate(loaded, outputNames) {
+  const output = loaded.UTF8ToString(loaded._xray_model_ood_output());
   const inOnnx = outputNames.includes(output);
-  app._xray_set_ood_in_onnx(inOnnx ? 1 : 0);
-  xray.oodGate = Number.isFinite(limit) && inOnnx ? { output, limit } : null;
+  loaded._xray_set_ood_in_onnx(inOnnx ? 1 : 0);
   if (xray.oodGate) return '';
   if (xray.modelCard.ood) {
-    console.warn(`model.json describes an out-of-distribution gate that cannot run (limit ${limit}, output "${output}" ${inOnnx ? 'present' : 'missing'} in model.onnx)`);
+    console.warn(`model.json describes an out-of-distribution gate that cannot run (output "${output}" ${inOnnx ? 'present' : 'missing'} in model.onnx)`);
     return 'The out-of-distribution gate cannot run (see the model panel). ';
   }
   return 'No out-of-distribution check in this model. ';
 }
 
-// Without the app nothing can be shown on the canvas: the page says why in HTML.
+// Without the app nothing can be drawn: the page says why in HTML, and files dropped are still
+// analysed, their results listed in the page's own table (index.html) and exported by Save CSV.
 function appFailed(error) {
   if (error.reason === 'no-webgl2') document.body.classList.add('no-webgl');
-  document.getElementById('no-webgl').textContent = `This page cannot start: ${error.message}.`;
+  document.getElementById('no-webgl').textContent =
+    `This page cannot show its viewer: ${error.message}. Files dropped here are still analysed: their results are listed below, and Save CSV exports them.`;
   document.body.classList.add('app-failed');
   announce(`error: ${error.message}`);
-  markFailed(error);
 }
 
-const APP_WAIT_MS = 1500;
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+// The app starts once the model is ready (at most APP_WAIT_MS, for a slow network), and after the
+// first file's row when a file is already waiting (at most FIRST_ROW_WAIT_MS): on a small machine
+// its WASM and first frames would otherwise slow ONNX Runtime's start and the first inference by
+// about as much as they cost. Until then the page writes what it is doing (index.html #loading).
+const APP_WAIT_MS = 1500, FIRST_ROW_WAIT_MS = 1000;
 
 async function main() {
   installInputs();
-  // The app waits for the model (or at most APP_WAIT_MS, for a slow network): on a small machine
-  // its own WASM and first frames would otherwise slow ONNX Runtime's compile, start-up's longest
-  // step, by as much as they cost. The page says what it is doing meanwhile (index.html).
+  modelReady.catch((error) => {
+    announce(`error: ${error.message}`);
+    loadingLine.textContent = `The model could not be loaded: ${error.message}`;
+  });
+  await Promise.race([modelReady.catch(() => {}), delay(APP_WAIT_MS)]);
+  if (queue.running) await Promise.race([firstRow, delay(FIRST_ROW_WAIT_MS)]);
+  let loaded;
   try {
-    await Promise.race([analyser.ready.catch(() => {}), new Promise((resolve) => setTimeout(resolve, APP_WAIT_MS))]);
-    app = await loadApp();
-    xray.timeline.app_ready = performance.now();
-    document.body.classList.add('app-ready');
-    results.rows.forEach((row, index) => addToCanvas(row, index, false));  // rows made before the app was there
-    for (const message of earlyReports.splice(0)) report(message);
-    if (queue.running) progress(queue.done, queue.total, true);  // files dropped before the app was there
-    const wake = () => app._xray_wake();
-    for (const type of ['pointermove', 'pointerdown', 'pointerup', 'wheel', 'keydown', 'keyup', 'focus']) {
-      window.addEventListener(type, wake, { passive: true });
-    }
+    loaded = await loadApp();
   } catch (error) {
     appFailed(error);
     return;
   }
+  xray.timeline.app_ready = performance.now();
+  let status, modelOk = false;
   try {
-    const model = await analyser.ready;
-    xray.modelCard = JSON.parse(model.card);
-    if (!withString(app, model.card, (ptr) => app._xray_set_model_card(ptr))) {
+    const model = await modelReady;
+    if (!withString(loaded, model.card, (ptr) => loaded._xray_set_model_card(ptr))) {
       throw new Error('model/model.json is not a usable model card');
     }
-    const gateNote = setUpOodGate(model.outputNames);
-    xray.modelPanel = JSON.parse(app.UTF8ToString(app._xray_model_panel()));
-    xray.timeline.model_ready = performance.now();
-    setStatus(`Model ready: input ${app._xray_model_width()}x${app._xray_model_height()}, ONNX Runtime Web ${model.version} on ${model.threads} thread(s) in a worker. ${gateNote}Drop X-rays or a folder, or use Open.`);
-    xray.ready = true;
-    markReady();
+    const gateNote = setUpOodGate(loaded, model.outputNames);
+    xray.modelPanel = JSON.parse(loaded.UTF8ToString(loaded._xray_model_panel()));
+    status = `Model ready: input ${loaded._xray_model_width()}x${loaded._xray_model_height()}, ONNX Runtime Web ${model.version} on ${model.threads} thread(s) in a worker. ${gateNote}Drop X-rays or a folder, or use Open.`;
+    modelOk = true;
   } catch (error) {
-    setStatus(`The model could not be loaded: ${error.message}`, true);
+    status = `The model could not be loaded: ${error.message}`;
     announce(`error: ${error.message}`);
-    markFailed(error);
   }
+  // At once (no await from here): the app gets what happened before it was there.
+  app = loaded;
+  setStatus(status, !modelOk);
+  results.rows.forEach((row, index) => addToCanvas(row, index, index === xray.selected));
+  for (const message of earlyReports.splice(0)) report(message);
+  if (waitingToBeShown) showOnCanvas(waitingToBeShown);
+  waitingToBeShown = null;
+  if (queue.running) progress(queue.done, queue.total, true);
+  document.body.classList.add('app-ready');
+  const wake = () => app._xray_wake();
+  for (const type of ['pointermove', 'pointerdown', 'pointerup', 'wheel', 'keydown', 'keyup', 'focus']) {
+    window.addEventListener(type, wake, { passive: true });
+  }
+  xray.ready = modelOk;
 }
 
 main();

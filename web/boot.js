@@ -1,23 +1,52 @@
-// Starts the analysis worker (analysis_worker.js) while the page is still being parsed: ONNX
-// Runtime's compile inside it is start-up's longest step, and a worker takes tens of milliseconds
-// to start, which would otherwise only begin once app.js and its modules have loaded.
-// app.js (analysis.js) adopts this worker and the messages it sent before app.js was there.
+// Starts start-up's critical path while the page is still being parsed: the two workers, the
+// model's bytes, and the compile of ONNX Runtime's WASM (14 MB: start-up's longest step).
+// - inference_worker.js runs ONNX Runtime; analysis_worker.js reads and preprocesses the files and
+//   turns the network's outputs into results; they talk over their own channel.
+// - ONNX Runtime would begin its compile only after its code had loaded inside the worker; compiled
+//   here, on the page's otherwise idle start, the module goes to the worker ready to instantiate
+//   (ort_precompiled.js). A WebAssembly.Module is shared with a worker, not copied.
+// app.js (analysis.js) adopts the analysis worker and the messages it sent before app.js was there.
 (() => {
+  const timeline = { worker_requested: performance.now() };
   try {
-    const requested = performance.now();
-    const worker = new Worker('analysis_worker.js', { type: 'module' });
-    // The model's bytes are requested from here too, before the worker has even loaded its code,
-    // and handed over (not copied) as they arrive; null lets the worker fetch them itself and
-    // report what went wrong.
+    const inference = new Worker('inference_worker.js', { type: 'module' });
+    const analysis = new Worker('analysis_worker.js', { type: 'module' });
+    const channel = new MessageChannel();
+    inference.postMessage({ type: 'port', port: channel.port1 }, [channel.port1]);
+    analysis.postMessage({ type: 'port', port: channel.port2 }, [channel.port2]);
+    // The model's bytes are handed over (not copied) as they arrive; null lets the worker fetch
+    // them itself and report what went wrong.
     fetch('model/model.onnx')
       .then((response) => (response.ok ? response.arrayBuffer() : null))
       .catch(() => null)
-      .then((buffer) => worker.postMessage({ type: 'model-bytes', buffer }, buffer ? [buffer] : []));
+      .then((buffer) => {
+        timeline.model_posted = performance.now();
+        inference.postMessage({ type: 'model-bytes', buffer }, buffer ? [buffer] : []);
+      });
+    // Compiled while it downloads (streaming) where the host labels it application/wasm, else from
+    // its bytes. null: the worker compiles it itself and reports what went wrong. The file name
+    // is the one ONNX Runtime's glue loads (ORT_WASM_FILE in ort_precompiled.js).
+    fetch('ort/ort-wasm-simd-threaded.wasm')
+      .then((response) => {
+        timeline.ort_response = performance.now();
+        if (!response.ok) return null;
+        if (WebAssembly.compileStreaming && response.headers.get('Content-Type')?.startsWith('application/wasm')) {
+          return WebAssembly.compileStreaming(response);
+        }
+        return response.arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
+      })
+      .catch(() => null)
+      .then((module) => {
+        timeline.ort_compiled = performance.now();
+        inference.postMessage({ type: 'ort-module', module });
+      });
     const early = [];
-    worker.onmessage = (event) => early.push({ type: 'message', data: event.data });
-    worker.onerror = (event) => { event.preventDefault(); early.push({ type: 'error', message: event.message }); };
-    window.xrayBoot = { worker, early, requested };
+    analysis.onmessage = (event) => early.push({ type: 'message', data: event.data });
+    const failed = (event) => { event.preventDefault(); early.push({ type: 'error', message: event.message }); };
+    analysis.onerror = failed;
+    inference.onerror = failed;
+    window.xrayBoot = { worker: analysis, inference, early, timeline };
   } catch (error) {
-    // analysis.js starts one itself, and reports what goes wrong
+    window.xrayBoot = { error: error.message || String(error), timeline };
   }
 })();

@@ -77,7 +77,8 @@ std::vector<Prediction> Classifier::predict(const std::uint8_t* images, std::siz
     out[i].probability = static_cast<float>(card.calibration.probability(raw.logits[i]));
     out[i].ood_score = raw.ood_scores[i];
     out[i].colour_fraction = colour_fractions ? colour_fractions[i] : 0.0f;
-    out[i].out_of_distribution = card.has_ood_gate && (!(raw.ood_scores[i] <= card.ood_limit) || out[i].colour_fraction > card.colour_limit);
+    out[i].out_of_distribution =
+        gate_verdict(card.has_ood_gate, raw.ood_scores[i], card.ood_limit, out[i].colour_fraction, card.colour_limit).out_of_distribution;
   }
   return out;
 }

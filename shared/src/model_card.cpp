@@ -49,10 +49,23 @@ Expected<bool> read_ood(const json& card, ModelCardEssentials& c) {
     if (!finite_number(colour, value) || value < 0) return bad("\"ood.colour_limit\" must be a number from 0 to 1");
     c.colour_limit = value;
   }
+  if (const json* output = member(*ood, "output"); output && !output->is_null()) {
+    if (!output->is_string() || output->get<std::string>().empty()) return bad("\"ood.output\" must be the name of a model output");
+    c.ood_output = output->get<std::string>();
+  }
   return true;
 }
 
 }  // namespace
+
+GateVerdict gate_verdict(bool gate_runs, double ood_score, double ood_limit, double colour_fraction, double colour_limit) {
+  GateVerdict v;
+  if (!gate_runs) return v;
+  const bool score_passes = ood_score <= ood_limit;  // false for NaN: no usable score is flagged
+  v.in_colour = score_passes && colour_fraction > colour_limit;
+  v.out_of_distribution = !score_passes || v.in_colour;
+  return v;
+}
 
 std::string ModelCardEssentials::sha256_of(const std::string& file_name) const {
   for (const auto& [name, sha] : file_sha256) {

@@ -1,6 +1,7 @@
 // The model card reader shared by the CLI and the page: what it accepts, what it refuses and why.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 
 #include "xray/model_card.h"
@@ -63,6 +64,44 @@ TEST(ModelCard, RefusalsSayWhatIsWrong) {
   refused("{" + kPreprocess + R"(, "card_version": "2", "threshold": 0.5})", "\"card_version\" must be a positive integer");
   refused("{" + kPreprocess + R"(, "card_version": 4294967297, "threshold": 0.5})", "\"card_version\" must be a positive integer");
   refused(card(R"("ood": {"limit": 3, "colour_limit": "5%"})"), "\"ood.colour_limit\" must be a number");
+}
+
+TEST(ModelCard, ReadsTheGatesOutputName) {
+  auto named = read_model_card_essentials(card(R"("ood": {"limit": 3, "output": "mahalanobis"})"));
+  ASSERT_TRUE(named.ok()) << named.error().message;
+  EXPECT_EQ(named->ood_output, "mahalanobis");
+  auto unnamed = read_model_card_essentials(card(R"("ood": {"limit": 3})"));
+  ASSERT_TRUE(unnamed.ok());
+  EXPECT_EQ(unnamed->ood_output, "ood_score");
+  refused(card(R"("ood": {"limit": 3, "output": 7})"), "\"ood.output\" must be the name of a model output");
+  refused(card(R"("ood": {"limit": 3, "output": ""})"), "\"ood.output\" must be the name of a model output");
+}
+
+// The gate's rule, by hand: what each combination of score, limit and colour gives.
+TEST(GateVerdict, FlagsByScoreThenByColour) {
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  struct Case {
+    bool runs;
+    double score, limit, colour, colour_limit;
+    bool ood, in_colour;
+  };
+  const Case cases[] = {
+      {false, 99, 3, 0.9, 0.05, false, false},  // no gate: never flagged
+      {true, 2.9, 3, 0.0, 0.05, false, false},  // under the limit, gray
+      {true, 3.0, 3, 0.0, 0.05, false, false},  // at the limit passes (flagged only above it)
+      {true, 3.1, 3, 0.0, 0.05, true, false},   // over the limit
+      {true, nan, 3, 0.0, 0.05, true, false},   // no usable score: flagged
+      {true, 2.0, 3, 0.06, 0.05, true, true},   // colour alone flags it, and is the reason
+      {true, 2.0, 3, 0.05, 0.05, false, false}, // at the colour limit passes
+      {true, 4.0, 3, 0.9, 0.05, true, false},   // over the limit and coloured: the score is the reason
+      {true, 2.0, 3, 0.9, inf, false, false},   // the card sets no colour limit
+      {true, 2.0, 3, 0.9, nan, false, false},   // nor here (the page's way of saying none)
+  };
+  for (const Case& c : cases) {
+    const GateVerdict v = gate_verdict(c.runs, c.score, c.limit, c.colour, c.colour_limit);
+    EXPECT_EQ(v.out_of_distribution, c.ood) << c.runs << " " << c.score << " " << c.colour << " " << c.colour_limit;
+    EXPECT_EQ(v.in_colour, c.in_colour) << c.runs << " " << c.score << " " << c.colour << " " << c.colour_limit;
+  }
 }
 
 }  // namespace

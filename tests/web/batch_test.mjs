@@ -221,6 +221,23 @@ try {
   const message = await noGl.evaluate(() => [getComputedStyle(document.getElementById('no-webgl')).display, document.getElementById('no-webgl').textContent]);
   if (message[0] === 'none' || !message[1].includes('WebGL2')) fail(`without WebGL2 the page shows ${JSON.stringify(message)}`);
   else console.log(`without WebGL2: "${message[1]}"`);
+  // ...and files dropped there are still analysed, as `xray predict` does, and listed in the page.
+  const someFiles = files.filter((f) => expected.get(path.basename(f))?.error === '').slice(0, 3);
+  await dropFiles(await context.newCDPSession(noGl), noGl, someFiles);
+  const noGlState = await noGl.evaluate(() => ({
+    rows: window.xray.results.map((r) => ({ file: r.file, probability: r.probability, label: r.label, error: r.error })),
+    tableRows: document.querySelectorAll('#results-table tbody tr').length,
+    tableShown: document.getElementById('results-table').getBoundingClientRect().height > 20,
+  }));
+  const noGlGap = Math.max(...noGlState.rows.map((r) => Math.abs(r.probability - Number(expected.get(r.file)?.probability))));
+  if (noGlState.rows.length !== someFiles.length || noGlState.rows.some((r) => r.error !== null || r.label !== expected.get(r.file)?.label) ||
+      !(noGlGap <= 1e-4)) {
+    fail(`without WebGL2, dropped files gave ${JSON.stringify(noGlState.rows)}`);
+  } else if (noGlState.tableRows !== someFiles.length || !noGlState.tableShown) {
+    fail(`without WebGL2, the page's table shows ${noGlState.tableRows} rows (visible: ${noGlState.tableShown})`);
+  } else {
+    console.log(`without WebGL2: ${someFiles.length} files dropped, analysed and listed in the page (max |page - xray predict| ${noGlGap.toExponential(2)})`);
+  }
   await noGl.screenshot({ path: path.join(outDir, 'no-webgl2.png') });
 } catch (error) {
   fail(error.stack || String(error));

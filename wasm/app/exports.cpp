@@ -13,21 +13,15 @@
 
 #include "app_state.h"
 #include "xray/image.h"
+#include "xray/model_card.h"
 
 namespace {
 
 using xray::app::state;
 
-struct Gate {
-  bool out_of_distribution = false, in_colour = false;
-};
-
-Gate gate(double ood_score, double ood_limit, double colour_fraction) {
-  Gate g;
-  // "In colour" is the reason only when the score alone would have passed the image.
-  g.in_colour = !std::isnan(ood_limit) && colour_fraction > state().model.ood.colour_limit && ood_score <= ood_limit;
-  g.out_of_distribution = !std::isnan(ood_limit) && (!(ood_score <= ood_limit) || g.in_colour);
-  return g;
+// ood_limit NaN: the gate does not run (no gate, or model.onnx lacks its output).
+xray::GateVerdict gate(double ood_score, double ood_limit, double colour_fraction) {
+  return xray::gate_verdict(!std::isnan(ood_limit), ood_score, ood_limit, colour_fraction, state().model.ood.colour_limit);
 }
 
 // A new file takes the place above the table: nothing of the previous one stays. The frame is
@@ -66,10 +60,7 @@ EMSCRIPTEN_KEEPALIVE int xray_set_model_card(const char* json) {
 // rather than reading model.json a second way.
 EMSCRIPTEN_KEEPALIVE int xray_model_width() { return state().model.spec.width; }
 EMSCRIPTEN_KEEPALIVE int xray_model_height() { return state().model.spec.height; }
-EMSCRIPTEN_KEEPALIVE double xray_model_threshold() { return state().model.threshold; }
-EMSCRIPTEN_KEEPALIVE const char* xray_model_label(int positive) { return state().model.labels[positive ? 1 : 0].c_str(); }
-// The gate's limit (NaN when the card has no usable one) and the ONNX output that carries the score.
-EMSCRIPTEN_KEEPALIVE double xray_model_ood_limit() { return state().model.ood.usable ? state().model.ood.limit : std::nan(""); }
+// The ONNX output that carries the gate's score.
 EMSCRIPTEN_KEEPALIVE const char* xray_model_ood_output() { return state().model.ood.output.c_str(); }
 
 // The page tells whether model.onnx has the gate's output, so the panel does not claim a gate
@@ -139,23 +130,15 @@ EMSCRIPTEN_KEEPALIVE const char* xray_shown() {
   return json.c_str();
 }
 
-// The gate's verdict on a file: bit 0 flagged as out of distribution (score
-// above the limit, or no usable score although there is a gate, or, with a gate, more coloured
-// pixels than the card's colour_limit allows), bit 1 flagged because of its colour. ood_score and
-// ood_limit are NaN when the model has no gate; colour_fraction is the file's share of coloured pixels.
-EMSCRIPTEN_KEEPALIVE int xray_gate_flags(double ood_score, double ood_limit, double colour_fraction) {
-  const Gate g = gate(ood_score, ood_limit, colour_fraction);
-  return (g.out_of_distribution ? 1 : 0) | (g.in_colour ? 2 : 0);
-}
-
-// Shows the result of the file just given to xray_show_image. Returns its gate flags as
-// xray_gate_flags does.
-EMSCRIPTEN_KEEPALIVE int xray_show_result(float probability, const float* cam, int cam_height, int cam_width, double decode_ms,
+// Shows the result of the file just given to xray_show_image. ood_score and ood_limit are NaN
+// when the gate does not run; the verdict follows the card's rule (xray/model_card.h), as the
+// worker's row does.
+EMSCRIPTEN_KEEPALIVE void xray_show_result(float probability, const float* cam, int cam_height, int cam_width, double decode_ms,
                                           double preprocess_ms, double inference_ms, double colour_fraction, double ood_score,
                                           double ood_limit) {
   auto& s = state();
   xray::app::request_input_frames();  // the shown file: at once, also while the queue works
-  const Gate g = gate(ood_score, ood_limit, colour_fraction);
+  const xray::GateVerdict g = gate(ood_score, ood_limit, colour_fraction);
   s.result.valid = true;
   s.result.ood_score = ood_score;
   s.result.ood_limit = ood_limit;
@@ -172,7 +155,6 @@ EMSCRIPTEN_KEEPALIVE int xray_show_result(float probability, const float* cam, i
     xray::app::upload_heatmap(s.heatmap, std::vector<float>(cam, cam + cam_height * cam_width), cam_width, cam_height);
     s.has_heatmap = true;
   }
-  return xray_gate_flags(ood_score, ood_limit, colour_fraction);
 }
 
 EMSCRIPTEN_KEEPALIVE void xray_report_error(const char* message) {

@@ -118,7 +118,7 @@ OodGate parse_ood(const json& card, const ModelCardEssentials& essentials) {
   g.usable = true;  // the shared reader refuses a gate without a positive limit
   g.method = text(*o, "method");
   g.rule = text(*o, "rule");
-  if (!text(*o, "output").empty()) g.output = text(*o, "output");
+  g.output = essentials.ood_output;
   g.limit = essentials.ood_limit;
   g.colour_limit = std::isfinite(essentials.colour_limit) ? essentials.colour_limit : std::nan("");
   return g;

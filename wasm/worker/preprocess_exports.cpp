@@ -22,7 +22,8 @@
 
 namespace {
 
-xray::PreprocessSpec g_spec;
+xray::ModelCardEssentials g_card;
+const xray::PreprocessSpec& g_spec = g_card.preprocess;
 bool g_spec_set = false;
 std::string g_last_error;
 std::vector<float> g_tensor;
@@ -53,7 +54,7 @@ EMSCRIPTEN_KEEPALIVE int xw_set_card(const char* card_json) {
     g_last_error = "model/model.json: " + card.error().message;
     return 0;
   }
-  g_spec = card->preprocess;
+  g_card = *card;
   g_spec_set = true;
   return 1;
 }
@@ -65,6 +66,19 @@ EMSCRIPTEN_KEEPALIVE const char* xw_sha256_hex(const std::uint8_t* bytes, int si
   hex = xray::sha256_hex(bytes, static_cast<std::size_t>(size));
   return hex.c_str();
 }
+
+// The card's verdict on one file (xray/model_card.h, the rule `xray predict` applies):
+// bit 0 out of distribution, bit 1 flagged for its colour, bit 2 the positive label
+// (xw_label(1)). gate_runs: model.onnx computes the gate's score (xw_ood_output).
+EMSCRIPTEN_KEEPALIVE int xw_verdict(double probability, double ood_score, double colour_fraction, int gate_runs) {
+  const bool runs = gate_runs && g_card.has_ood_gate;
+  const xray::GateVerdict g = xray::gate_verdict(runs, ood_score, g_card.ood_limit, colour_fraction, g_card.colour_limit);
+  return (g.out_of_distribution ? 1 : 0) | (g.in_colour ? 2 : 0) | (probability >= g_card.threshold ? 4 : 0);
+}
+EMSCRIPTEN_KEEPALIVE const char* xw_label(int index) { return g_card.labels[index ? 1 : 0].c_str(); }
+EMSCRIPTEN_KEEPALIVE int xw_has_ood_gate() { return g_card.has_ood_gate ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE double xw_ood_limit() { return g_card.ood_limit; }
+EMSCRIPTEN_KEEPALIVE const char* xw_ood_output() { return g_card.ood_output.c_str(); }
 
 EMSCRIPTEN_KEEPALIVE int xw_model_width() { return g_spec.width; }
 EMSCRIPTEN_KEEPALIVE int xw_model_height() { return g_spec.height; }

@@ -31,11 +31,22 @@ struct ModelCardEssentials {
   bool has_ood_gate = false;
   double ood_limit = std::numeric_limits<double>::infinity();
   double colour_limit = std::numeric_limits<double>::infinity();
+  std::string ood_output = "ood_score";  // the model output that holds the score (ood.output)
   std::vector<std::pair<std::string, std::string>> file_sha256;  // files.NAME.sha256
 
   // The sha256 the card records for a file of the model directory, or "" when it records none.
   std::string sha256_of(const std::string& file_name) const;
 };
+
+// The out-of-distribution gate's verdict on one file, the one rule for `xray predict`, the page's
+// results and what it draws. gate_runs: the card has a gate and the model computes its score.
+// Flagged when the score is over ood_limit or not a number, or when more than colour_limit of the
+// pixels are clearly coloured; in_colour says colour is the reason (the score alone would pass).
+struct GateVerdict {
+  bool out_of_distribution = false;
+  bool in_colour = false;
+};
+GateVerdict gate_verdict(bool gate_runs, double ood_score, double ood_limit, double colour_fraction, double colour_limit);
 
 // Parses and checks model.json's text. Never throws (the WASM build has no exceptions); errors
 // say which field is wrong and how ("\"threshold\" must be a number in [0, 1]").
