@@ -9,24 +9,11 @@
 (() => {
   const timeline = { worker_requested: performance.now() };
   try {
-    const inference = new Worker('inference_worker.js', { type: 'module' });
-    const analysis = new Worker('analysis_worker.js', { type: 'module' });
-    const channel = new MessageChannel();
-    inference.postMessage({ type: 'port', port: channel.port1 }, [channel.port1]);
-    analysis.postMessage({ type: 'port', port: channel.port2 }, [channel.port2]);
-    // The model's bytes are handed over (not copied) as they arrive; null lets the worker fetch
-    // them itself and report what went wrong.
-    fetch('model/model.onnx')
-      .then((response) => (response.ok ? response.arrayBuffer() : null))
-      .catch(() => null)
-      .then((buffer) => {
-        timeline.model_posted = performance.now();
-        inference.postMessage({ type: 'model-bytes', buffer }, buffer ? [buffer] : []);
-      });
+    // Requested first: the browser opens only a few connections to a host at once.
     // Compiled while it downloads (streaming) where the host labels it application/wasm, else from
     // its bytes. null: the worker compiles it itself and reports what went wrong. The file name
     // is the one ONNX Runtime's glue loads (ORT_WASM_FILE in ort_precompiled.js).
-    fetch('ort/ort-wasm-simd-threaded.wasm')
+    const ortCompiled = fetch('ort/ort-wasm-simd-threaded.wasm', { priority: 'high' })
       .then((response) => {
         timeline.ort_response = performance.now();
         if (!response.ok) return null;
@@ -38,7 +25,22 @@
       .catch(() => null)
       .then((module) => {
         timeline.ort_compiled = performance.now();
-        inference.postMessage({ type: 'ort-module', module });
+        return module;
+      });
+    const inference = new Worker('inference_worker.js', { type: 'module' });
+    const analysis = new Worker('analysis_worker.js', { type: 'module' });
+    const channel = new MessageChannel();
+    inference.postMessage({ type: 'port', port: channel.port1 }, [channel.port1]);
+    analysis.postMessage({ type: 'port', port: channel.port2 }, [channel.port2]);
+    ortCompiled.then((module) => inference.postMessage({ type: 'ort-module', module }));
+    // The model's bytes are handed over (not copied) as they arrive; null lets the worker fetch
+    // them itself and report what went wrong.
+    fetch('model/model.onnx', { priority: 'high' })
+      .then((response) => (response.ok ? response.arrayBuffer() : null))
+      .catch(() => null)
+      .then((buffer) => {
+        timeline.model_posted = performance.now();
+        inference.postMessage({ type: 'model-bytes', buffer }, buffer ? [buffer] : []);
       });
     const early = [];
     analysis.onmessage = (event) => early.push({ type: 'message', data: event.data });

@@ -1,12 +1,13 @@
 // The files waiting to be analysed, in drop order, and the row to show after a click or an arrow
-// key. The worker analyses one file at a time; two are given to it at once so that it never waits
-// for the main thread between files, and rows are added in drop order. A selection goes before
+// key. The workers read one file while running the network on the one before; three are given to
+// them at once so that neither waits for the main thread between files, and rows are added in
+// drop order. A selection goes before
 // the next waiting file, so the page answers at once even in the middle of a long batch.
 // A task boundary between files, so input events and frames get their turn even when files fail
 // at once. A message, not setTimeout: chained timeouts are held back to 4 ms each.
 const channel = new MessageChannel();
 const yieldToBrowser = () => new Promise((resolve) => { channel.port1.onmessage = () => resolve(); channel.port2.postMessage(0); });
-const IN_FLIGHT = 2;  // files given to the worker and not yet back
+export const IN_FLIGHT = 3;  // files given to the workers and not yet back: one in inference, one being read, one next
 
 export class AnalysisQueue {
   // start(entry) sends the entry to be analysed and returns a promise of its outcome (never
