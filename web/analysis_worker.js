@@ -14,7 +14,12 @@ const marks = { worker_created: performance.timeOrigin };
 const mark = (name) => { marks[name] = performance.timeOrigin + performance.now(); };
 mark('worker_started');
 
-const preprocessingModule = import('./xray-worker.js');
+// Started once ONNX Runtime's WASM is compiled (boot.js says when): on two cores, this worker's
+// own start would otherwise slow that compile, start-up's longest step; ONNX Runtime's session,
+// created next on the inference worker's thread, leaves the other core free for it.
+let receiveGo;
+const go = new Promise((resolve) => { receiveGo = resolve; });
+const preprocessingModule = go.then(() => import('./xray-worker.js'));
 // From the inference worker: model.onnx's bytes (a copy, for the checksum), then its session.
 let receivePort, receiveModelBytes, receiveSession;
 const inference = new Promise((resolve) => { receivePort = resolve; });
@@ -72,6 +77,7 @@ function withString(text, use) {
 async function loadModel() {
   const preprocessing = preprocessingModule.then((module) => module.default());
   preprocessing.then(() => mark('worker_preprocessing_ready'), () => {});
+  await go;
   const cardText = await fetchOk('model/model.json', (r) => r.text());
   let card;
   try { card = JSON.parse(cardText); } catch (error) { throw new Error(`model/model.json is not JSON (${error.message})`); }
@@ -169,14 +175,28 @@ const model = loadModel();
 model.catch((error) => markPreprocessingFailed(error));
 model.then((ready) => self.postMessage(ready), (error) => self.postMessage({ type: 'failed', message: error.message || String(error) }));
 
-// Files waiting for the inference worker's answer, by id (at most the page's few in flight).
+// Files waiting for the inference worker's answer, by id. Inputs ahead of the network: one until
+// the first answer (reading more would take the processor from ONNX Runtime's start and the first
+// inference, and one is all the first result needs), then two (one running, the next ready), so
+// that reading and inference overlap.
 const waitingForInference = new Map();
+let answeredOnce = false;
+const inputsAhead = () => (answeredOnce ? 2 : 1);
+let answered;  // resolves at the inference worker's next message
+let nextAnswer = new Promise((resolve) => { answered = resolve; });
+function signalAnswer() {
+  answered();
+  nextAnswer = new Promise((resolve) => { answered = resolve; });
+}
+
 function receiveAnswer(answer) {
   if (answer.type === 'model-bytes') return receiveModelBytes(new Uint8Array(answer.buffer));
   if (answer.type === 'session' || answer.type === 'session-failed') return receiveSession(answer);
   if (answer.marks) Object.assign(marks, answer.marks);
   const prepared = waitingForInference.get(answer.id);
   waitingForInference.delete(answer.id);
+  answeredOnce = true;
+  signalAnswer();
   if (!prepared) return;
   // Results only once the model is checked (its checksum) and ready.
   model.then(() => {
@@ -201,12 +221,17 @@ self.onmessage = (event) => {
     receivePort(message.port);
     return;
   }
+  if (message.type === 'go') {
+    receiveGo();
+    return;
+  }
   turn = turn.then(async () => {
     try {
       await preprocessingReady;
     } catch (error) {
       return self.postMessage({ id: message.id, error: `the model is not loaded (${error.message || error})` });
     }
+    while (waitingForInference.size >= inputsAhead()) await nextAnswer;
     const prepared = await prepare(message);
     if (prepared.error !== undefined) return self.postMessage({ id: message.id, error: prepared.error, ms: prepared.prepareMs });
     if (!marks.worker_first_prepared) mark('worker_first_prepared');

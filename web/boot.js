@@ -9,7 +9,17 @@
 (() => {
   const timeline = { worker_requested: performance.now() };
   try {
-    // Requested first: the browser opens only a few connections to a host at once.
+    // Requested first, the model (1 MB) before ONNX Runtime's WASM (14 MB): the browser opens
+    // only a few connections to a host at once, and the session needs both.
+    // The model's bytes are handed over (not copied) as they arrive; null lets the worker fetch
+    // them itself and report what went wrong.
+    const modelBytes = fetch('model/model.onnx', { priority: 'high' })
+      .then((response) => { timeline.model_response = performance.now(); return response.ok ? response.arrayBuffer() : null; })
+      .catch(() => null)
+      .then((buffer) => {
+        timeline.model_posted = performance.now();
+        return buffer;
+      });
     // Compiled while it downloads (streaming) where the host labels it application/wasm, else from
     // its bytes. null: the worker compiles it itself and reports what went wrong. The file name
     // is the one ONNX Runtime's glue loads (ORT_WASM_FILE in ort_precompiled.js).
@@ -32,16 +42,11 @@
     const channel = new MessageChannel();
     inference.postMessage({ type: 'port', port: channel.port1 }, [channel.port1]);
     analysis.postMessage({ type: 'port', port: channel.port2 }, [channel.port2]);
-    ortCompiled.then((module) => inference.postMessage({ type: 'ort-module', module }));
-    // The model's bytes are handed over (not copied) as they arrive; null lets the worker fetch
-    // them itself and report what went wrong.
-    fetch('model/model.onnx', { priority: 'high' })
-      .then((response) => (response.ok ? response.arrayBuffer() : null))
-      .catch(() => null)
-      .then((buffer) => {
-        timeline.model_posted = performance.now();
-        inference.postMessage({ type: 'model-bytes', buffer }, buffer ? [buffer] : []);
-      });
+    modelBytes.then((buffer) => inference.postMessage({ type: 'model-bytes', buffer }, buffer ? [buffer] : []));
+    ortCompiled.then((module) => {
+      inference.postMessage({ type: 'ort-module', module });
+      analysis.postMessage({ type: 'go' });
+    });
     const early = [];
     analysis.onmessage = (event) => early.push({ type: 'message', data: event.data });
     const failed = (event) => { event.preventDefault(); early.push({ type: 'error', message: event.message }); };

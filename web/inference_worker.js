@@ -9,6 +9,9 @@
 // {type: 'session', outputNames, version, threads, marks} or {type: 'session-failed', message, marks}.
 // From it: {id, input, dims}; back: {id, outputs: {name: {data, dims}}, inferenceMs} or {id, error}, in order.
 
+// The glue ONNX Runtime Web 1.30 loads beside ort.wasm.min.mjs (ORT_WASM_FILE's).
+const ORT_GLUE_FILE = 'ort-wasm-simd-threaded.mjs';
+
 // Start-up's steps, in milliseconds since the epoch (the page turns them into its timeline).
 const marks = {};
 const mark = (name) => { marks[name] = performance.timeOrigin + performance.now(); };
@@ -18,6 +21,9 @@ mark('inference_worker_started');
 // WASM that boot.js sends.
 const ortModule = import('./ort/ort.wasm.min.mjs');
 const ortPrecompiledModule = import('./ort_precompiled.js');
+// ONNX Runtime imports its Emscripten glue only when the session is created; imported now, that
+// later import finds it loaded (one module per URL) instead of waiting for a download then.
+import(`./ort/${ORT_GLUE_FILE}`).catch(() => {});  // ONNX Runtime reports it if it is missing
 let receiveModelBytes, receiveOrtWasm, receivePort;
 const modelBytes = new Promise((resolve) => { receiveModelBytes = resolve; }).then(async (buffer) => {
   if (buffer) return new Uint8Array(buffer);
