@@ -1,6 +1,6 @@
 // The page's glue. The images never leave the browser: each file goes to the analysis worker (the
-// same C++ preprocessing as the trainer, then ONNX Runtime Web), the result goes to the WASM app
-// to draw and into the results table. Everything is loaded from this page's own folder.
+// same C++ preprocessing as the trainer; ONNX Runtime Web in the inference worker beside it), the
+// result into the results table and to the WASM app to draw. Everything is loaded from this page's own folder.
 import { Analyser, showOnApp, verdictOf, withString } from './analysis.js';
 import { FOLDER_RULE, filesFromDrop, filesFromFolderInput, filesFromInput } from './file_sources.js';
 import { formatScore } from './format.js';
@@ -17,8 +17,8 @@ import { Results } from './results.js';
 const xray = { ready: false, lastResult: null, lastError: null, modelCard: null, timeline: window.xrayBoot?.timeline ?? {}, analysed: 0,
                oodGate: null, modelPanel: [], results: [], selected: -1, shown: null, resultsCsv: () => results.csv() };
 window.xray = xray;
-// First of all: the worker starts loading ONNX Runtime and the model (start-up's critical path).
-// The worker's start-up steps join the page's timeline (milliseconds since this page's navigation).
+// boot.js has started the workers, the model's download and ONNX Runtime's compile (start-up's
+// critical path); their start-up steps join the page's timeline (ms since this page's navigation).
 const analyser = new Analyser({
   onMarks: (marks) => { for (const [name, at] of Object.entries(marks)) xray.timeline[name] = at - performance.timeOrigin; },
 });

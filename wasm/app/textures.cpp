@@ -6,7 +6,9 @@
 namespace xray::app {
 namespace {
 
-void upload_rgba(Texture& t, const std::vector<std::uint8_t>& rgba, int width, int height, GLint filter) {
+// format: GL_RGBA (4 bytes per pixel) or GL_LUMINANCE (1 byte, sampled as gray: WebGL2 keeps
+// this unsized format for exactly such uploads).
+void upload_pixels(Texture& t, const std::uint8_t* pixels, int width, int height, GLenum format, GLint filter) {
   if (t.id == 0) glGenTextures(1, &t.id);
   glBindTexture(GL_TEXTURE_2D, t.id);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
@@ -14,7 +16,7 @@ void upload_rgba(Texture& t, const std::vector<std::uint8_t>& rgba, int width, i
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  glTexImage2D(GL_TEXTURE_2D, 0, format, width, height, 0, format, GL_UNSIGNED_BYTE, pixels);
   t.width = width;
   t.height = height;
 }
@@ -30,13 +32,10 @@ void heat_rgb(float t, float rgb[3]) {
 
 }  // namespace
 
+// One byte per pixel as it is: a quarter of an RGBA upload, and no copy to expand it (the shown
+// film's upload is the longest step of the frame that shows it).
 void upload_gray(Texture& texture, const GrayImage& image) {
-  std::vector<std::uint8_t> rgba(image.pixels.size() * 4);
-  for (std::size_t i = 0; i < image.pixels.size(); ++i) {
-    rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = image.pixels[i];
-    rgba[4 * i + 3] = 255;
-  }
-  upload_rgba(texture, rgba, image.width, image.height, GL_LINEAR);
+  upload_pixels(texture, image.pixels.data(), image.width, image.height, GL_LUMINANCE, GL_LINEAR);
 }
 
 void upload_heatmap(Texture& texture, const std::vector<float>& cam, int width, int height) {
@@ -52,7 +51,7 @@ void upload_heatmap(Texture& texture, const std::vector<float>& cam, int width, 
     const float a = std::clamp((t - 0.3f) / 0.7f, 0.0f, 1.0f);
     rgba[4 * i + 3] = static_cast<std::uint8_t>(a * a * (3 - 2 * a) * 255.0f + 0.5f);
   }
-  upload_rgba(texture, rgba, width, height, GL_LINEAR);
+  upload_pixels(texture, rgba.data(), width, height, GL_RGBA, GL_LINEAR);
 }
 
 std::uint32_t heat_colour(float t, float alpha) {
