@@ -16,8 +16,8 @@ export function withString(app, text, use) {
 }
 
 export class Analyser {
-  // Adopts the analysis worker, which loads the model at once (boot.js). ready: {card, outputNames,
-  // version, threads, gate}, or rejects with the reason.
+  // Adopts the analysis worker that boot.js started (it loads the model while the page starts).
+  // ready: {card, outputNames, version, threads, gate}, or rejects with the reason.
   // onMarks(marks): the worker's start-up steps ({name: milliseconds since the epoch}).
   constructor({ onMarks } = {}) {
     this.onMarks = onMarks;
@@ -34,9 +34,14 @@ export class Analyser {
       return;
     }
     this.worker.onmessage = (event) => this.receive(event.data);
+    // A worker's error before the model is ready stops the analysis; later, an uncaught error in a
+    // worker that keeps running costs at most the file it was on (its own answer says so).
+    this.started = false;
+    this.ready.then(() => { this.started = true; }, () => {});
     const onError = (event) => {
       event.preventDefault?.();
-      this.failed(event.message);
+      if (this.started) console.warn(`analysis worker: ${event.message}`);
+      else this.failed(event.message);
     };
     this.worker.onerror = onError;
     boot.inference.onerror = onError;

@@ -3,7 +3,8 @@
 // ONNX Runtime Web on its own thread) and turns its outputs into the file's result with the card's
 // rule. The page's main thread only draws and answers input: a batch never waits for a frame, a
 // frame never waits for a file, and the next file is read while this one's inference runs.
-// In (from boot.js), once: {type: 'port', port} (the inference worker's channel).
+// In (from boot.js), once each: {type: 'port', port} (the inference worker's channel) and
+// {type: 'go'} (ONNX Runtime's WASM is compiled: this worker's own start may begin).
 // Out, once: {type: 'ready', card, outputNames, version, threads, gate} or {type: 'failed', message};
 // gate: {output, limit} when the out-of-distribution gate runs, else null.
 // In: {id, file, show}, read in arrival order; out: {id, result} or {id, error}.
@@ -84,7 +85,9 @@ async function loadModel() {
   wasm = await preprocessing;
   if (!withString(cardText, (ptr) => wasm._xw_set_card(ptr))) throw new Error(wasm.UTF8ToString(wasm._xw_last_error()));
   markPreprocessingReady();
-  await checkModelFile(card, await onnxBytes);
+  const bytes = await onnxBytes;
+  if (!bytes) throw new Error((await sessionInfo).message ?? 'model/model.onnx could not be read');
+  await checkModelFile(card, bytes);
   const session = await sessionInfo;
   Object.assign(marks, session.marks);
   if (session.type !== 'session') throw new Error(session.message);
@@ -190,7 +193,7 @@ function signalAnswer() {
 }
 
 function receiveAnswer(answer) {
-  if (answer.type === 'model-bytes') return receiveModelBytes(new Uint8Array(answer.buffer));
+  if (answer.type === 'model-bytes') return receiveModelBytes(answer.buffer ? new Uint8Array(answer.buffer) : null);
   if (answer.type === 'session' || answer.type === 'session-failed') return receiveSession(answer);
   if (answer.marks) Object.assign(marks, answer.marks);
   const prepared = waitingForInference.get(answer.id);
@@ -201,18 +204,22 @@ function receiveAnswer(answer) {
   // Results only once the model is checked (its checksum) and ready.
   model.then(() => {
     if (answer.error !== undefined) return self.postMessage({ id: answer.id, error: answer.error, ms: prepared.prepareMs });
-    const { result, transfer } = resultOf(prepared, answer);
-    if (!marks.worker_first_result) {
-      mark('worker_first_result');
-      self.postMessage({ type: 'marks', marks });
+    try {
+      const { result, transfer } = resultOf(prepared, answer);
+      if (!marks.worker_first_result) {
+        mark('worker_first_result');
+        self.postMessage({ type: 'marks', marks });
+      }
+      self.postMessage({ id: answer.id, result }, transfer);
+    } catch (error) {  // e.g. a model without a "probability" output: this file's error, not a stalled queue
+      self.postMessage({ id: answer.id, error: `the model's outputs could not be read (${error.message || error})` });
     }
-    self.postMessage({ id: answer.id, result }, transfer);
   }, (error) => self.postMessage({ id: answer.id, error: `the model is not loaded (${error.message || error})` }));
 }
 
-// Files are read one at a time in arrival order (a folder must not be read all at once) as soon
-// as the card is known, also while ONNX Runtime is still starting; each input goes to the
-// inference worker at once, which runs them in order.
+// Files are read one at a time in arrival order (a folder must not be read all at once) once the
+// card is known, also while ONNX Runtime is still starting, and at most inputsAhead() ahead of
+// the network; the inference worker runs them in arrival order.
 let turn = Promise.resolve();
 self.onmessage = (event) => {
   const message = event.data;
@@ -239,5 +246,8 @@ self.onmessage = (event) => {
     const input = prepared.p.tensor;
     prepared.p.tensor = null;  // handed over
     (await inference).postMessage({ id: message.id, input, dims: [1, 1, wasm._xw_model_height(), wasm._xw_model_width()] }, [input.buffer]);
+  }).catch((error) => {  // this file's error; the next files still go
+    waitingForInference.delete(message.id);
+    self.postMessage({ id: message.id, error: error.message || String(error) });
   });
 };

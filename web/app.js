@@ -48,9 +48,16 @@ function setStatus(text, isError = false) {
   if (app) withString(app, text, (ptr) => app._xray_set_status(ptr, isError ? 1 : 0));
 }
 
-// Messages said before the app is there wait for it (the first ones: a page is not a log).
+// Messages said before the app is there wait for it (the first ones: a page is not a log);
+// without the app (no WebGL2) they go to an HTML list, the latest ones kept.
 const earlyReports = [];
+let pageMessages = null;
 function report(message) {
+  if (pageMessages) {
+    pageMessages.append(Object.assign(document.createElement('li'), { textContent: message }));
+    while (pageMessages.children.length > 50) pageMessages.firstElementChild.remove();
+    return;
+  }
   if (!app) {
     if (earlyReports.length < 20) earlyReports.push(message);
     return;
@@ -334,6 +341,8 @@ function appFailed(error) {
     `This page cannot show its viewer: ${error.message}. Files dropped here are still analysed: their results are listed below, and Save CSV exports them.`;
   document.body.classList.add('app-failed');
   announce(`error: ${error.message}`);
+  pageMessages = document.getElementById('page-messages');
+  for (const message of earlyReports.splice(0)) report(message);
 }
 
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -44,8 +44,12 @@
     analysis.postMessage({ type: 'port', port: channel.port2 }, [channel.port2]);
     modelBytes.then((buffer) => inference.postMessage({ type: 'model-bytes', buffer }, buffer ? [buffer] : []));
     ortCompiled.then((module) => {
-      inference.postMessage({ type: 'ort-module', module });
       analysis.postMessage({ type: 'go' });
+      try {
+        inference.postMessage({ type: 'ort-module', module });
+      } catch {  // a browser that cannot share a compiled module: the worker compiles it itself
+        inference.postMessage({ type: 'ort-module', module: null });
+      }
     });
     const early = [];
     analysis.onmessage = (event) => early.push({ type: 'message', data: event.data });

@@ -5,8 +5,9 @@
 // In (from boot.js), once each: {type: 'port', port} (the analysis worker's channel),
 // {type: 'model-bytes', buffer} (model.onnx's bytes, or null to fetch them here),
 // {type: 'ort-module', module} (ONNX Runtime's WASM compiled by the page, or null to compile it here).
-// To the analysis worker, once: {type: 'model-bytes', buffer} (a copy, for the checksum), then
-// {type: 'session', outputNames, version, threads, marks} or {type: 'session-failed', message, marks}.
+// To the analysis worker, once each: {type: 'model-bytes', buffer} (a copy, for the checksum; null
+// when there are none) and {type: 'session', outputNames, version, threads, marks} or
+// {type: 'session-failed', message, marks}.
 // From it: {id, input, dims}; back: {id, outputs: {name: {data, dims}}, inferenceMs} or {id, error}, in order.
 
 // The glue ONNX Runtime Web 1.30 loads beside ort.wasm.min.mjs (ORT_WASM_FILE's).
@@ -37,6 +38,18 @@ const port = new Promise((resolve) => { receivePort = resolve; });
 let ort = null;
 let session = null;
 
+// The analysis worker gets the bytes (or null) whatever else fails, so that it never waits for them.
+const modelBytesShared = modelBytes.then(async (bytes) => {
+  mark('worker_model_fetched');
+  // ONNX Runtime copies the bytes into its own memory, so this copy is the only one kept.
+  const copy = bytes.slice();
+  (await port).postMessage({ type: 'model-bytes', buffer: copy.buffer }, [copy.buffer]);
+  return bytes;
+}, async (error) => {
+  (await port).postMessage({ type: 'model-bytes', buffer: null });
+  throw error;
+});
+
 async function createSession() {
   ort = await ortModule;
   mark('worker_ort_imported');
@@ -44,12 +57,7 @@ async function createSession() {
   // Threads need cross-origin isolation, which plain static hosts do not give; one thread works anywhere.
   ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
   (await ortPrecompiledModule).usePrecompiledWasm(ort, ortWasm, ort.env.wasm.wasmPaths, mark);
-  const bytes = await modelBytes;
-  mark('worker_model_fetched');
-  // The analysis worker checks the bytes against model.json's sha256 meanwhile (ONNX Runtime
-  // copies them into its own memory, so this copy is the only one kept).
-  const copy = bytes.slice();
-  (await port).postMessage({ type: 'model-bytes', buffer: copy.buffer }, [copy.buffer]);
+  const bytes = await modelBytesShared;  // the analysis worker checks them meanwhile
   session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
   mark('worker_session_created');
   return { type: 'session', outputNames: session.outputNames, version: ort.env.versions?.web ?? '', threads: ort.env.wasm.numThreads };
@@ -64,7 +72,8 @@ async function run({ id, input, dims }) {
   const inferenceMs = performance.now() - start;
   const out = {}, transfer = [];
   for (const [name, tensor] of Object.entries(outputs)) {
-    const data = Float32Array.from(tensor.data);  // ONNX Runtime's own buffer may be reused
+    // A copy: ONNX Runtime's own buffer may be reused. Other types than float32 as numbers.
+    const data = tensor.data instanceof Float32Array ? Float32Array.from(tensor.data) : Float64Array.from(tensor.data, Number);
     out[name] = { data, dims: tensor.dims };
     transfer.push(data.buffer);
   }

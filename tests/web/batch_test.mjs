@@ -222,21 +222,28 @@ try {
   if (message[0] === 'none' || !message[1].includes('WebGL2')) fail(`without WebGL2 the page shows ${JSON.stringify(message)}`);
   else console.log(`without WebGL2: "${message[1]}"`);
   // ...and files dropped there are still analysed, as `xray predict` does, and listed in the page.
-  const someFiles = files.filter((f) => expected.get(path.basename(f))?.error === '').slice(0, 3);
-  await dropFiles(await context.newCDPSession(noGl), noGl, someFiles);
+  // The broken file first: it is the shown one, so its error is also said in the page's messages.
+  const goodFiles = files.filter((f) => expected.get(path.basename(f))?.error === '').slice(0, 3);
+  const brokenFile = files.find((f) => expected.get(path.basename(f))?.error);
+  await dropFiles(await context.newCDPSession(noGl), noGl, [brokenFile, ...goodFiles]);
   const noGlState = await noGl.evaluate(() => ({
     rows: window.xray.results.map((r) => ({ file: r.file, probability: r.probability, label: r.label, error: r.error })),
     tableRows: document.querySelectorAll('#results-table tbody tr').length,
     tableShown: document.getElementById('results-table').getBoundingClientRect().height > 20,
+    messages: [...document.querySelectorAll('#page-messages li')].map((li) => li.textContent),
   }));
-  const noGlGap = Math.max(...noGlState.rows.map((r) => Math.abs(r.probability - Number(expected.get(r.file)?.probability))));
-  if (noGlState.rows.length !== someFiles.length || noGlState.rows.some((r) => r.error !== null || r.label !== expected.get(r.file)?.label) ||
-      !(noGlGap <= 1e-4)) {
+  const goodRows = noGlState.rows.slice(1);
+  const noGlGap = Math.max(...goodRows.map((r) => Math.abs(r.probability - Number(expected.get(r.file)?.probability))));
+  if (noGlState.rows.length !== goodFiles.length + 1 || noGlState.rows[0].error === null ||
+      goodRows.some((r) => r.error !== null || r.label !== expected.get(r.file)?.label) || !(noGlGap <= 1e-4)) {
     fail(`without WebGL2, dropped files gave ${JSON.stringify(noGlState.rows)}`);
-  } else if (noGlState.tableRows !== someFiles.length || !noGlState.tableShown) {
+  } else if (noGlState.tableRows !== goodFiles.length + 1 || !noGlState.tableShown) {
     fail(`without WebGL2, the page's table shows ${noGlState.tableRows} rows (visible: ${noGlState.tableShown})`);
+  } else if (!noGlState.messages.some((m) => m.includes(path.basename(brokenFile)))) {
+    fail(`without WebGL2, the broken file's error is not among the page's messages: ${JSON.stringify(noGlState.messages)}`);
   } else {
-    console.log(`without WebGL2: ${someFiles.length} files dropped, analysed and listed in the page (max |page - xray predict| ${noGlGap.toExponential(2)})`);
+    console.log(`without WebGL2: ${goodFiles.length + 1} files dropped, analysed and listed in the page (max |page - xray predict| ` +
+                `${noGlGap.toExponential(2)}), the broken one's error among the page's messages`);
   }
   await noGl.screenshot({ path: path.join(outDir, 'no-webgl2.png') });
 } catch (error) {

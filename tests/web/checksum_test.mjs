@@ -3,7 +3,7 @@
 // where it is not (plain http on a host name).
 //   node checksum_test.mjs DIST_DIR SCRATCH_DIR
 // Checks: the shipped files load in both contexts; a model.onnx changed by one byte is refused in
-// both, with a message that says what does not match.
+// both, with a message that says what does not match; a missing model.onnx is said, not waited for.
 import { cpSync, appendFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { launchChromium, serveDist } from './harness.mjs';
@@ -13,6 +13,10 @@ const damaged = path.join(scratch, 'dist-damaged');
 rmSync(damaged, { recursive: true, force: true });
 cpSync(distDir, damaged, { recursive: true });
 appendFileSync(path.join(damaged, 'model', 'model.onnx'), 'x');
+const missing = path.join(scratch, 'dist-missing');
+rmSync(missing, { recursive: true, force: true });
+cpSync(distDir, missing, { recursive: true });
+rmSync(path.join(missing, 'model', 'model.onnx'));
 
 let failures = 0;
 const fail = (message) => { console.log(`FAIL: ${message}`); failures++; };
@@ -45,6 +49,10 @@ for (const host of ['127.0.0.1', 'xray.test']) {
   if (host === 'xray.test' && good.secure) fail('xray.test was a secure context: the WASM path was not exercised');
   console.log(`${host}, ${context}: shipped model loads; damaged model.onnx refused ("${bad.text.slice(0, 90)}...")`);
 }
+const gone = await load(missing, '127.0.0.1');
+if (gone.ready || !/model\.onnx/.test(gone.text)) fail(`a missing model.onnx was not reported: ${gone.text}`);
+else console.log(`missing model.onnx reported: "${gone.text}"`);
 await browser.close();
 rmSync(damaged, { recursive: true, force: true });
+rmSync(missing, { recursive: true, force: true });
 process.exit(failures ? 1 : 0);
