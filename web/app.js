@@ -79,9 +79,13 @@ function verdictText(r) {
 // Once the app has no memory for another row, its table keeps the rows it has (the same first rows
 // as the page's, so a row chosen on the canvas is still the right file) and gets no more.
 let canvasTableFull = false;
+// The canvas takes rows and the shown file once the app has the model card (a row's label colour
+// and the verdict it draws follow the card's threshold); until then they wait in results.rows and
+// waitingToBeShown.
+let canvasHasCard = false;
 
 function addToCanvas(row, index, show) {
-  if (!app || canvasTableFull) return;
+  if (!canvasHasCard || canvasTableFull) return;
   let appIndex = -1;
   try {
     appIndex = withString(app, row.file, (name) => withString(app, row.error ?? '', (error) =>
@@ -110,7 +114,7 @@ function addRow(row, file, show) {
 // (only the last one: one picture in memory).
 let waitingToBeShown = null;
 function showOnCanvas(shown) {
-  if (!app) { waitingToBeShown = shown; return; }
+  if (!canvasHasCard) { waitingToBeShown = shown; return; }
   const showError = (text) => withString(app, shown.path, (name) => withString(app, text, (t) => app._xray_show_error(name, t)));
   if (shown.error !== undefined) { showError(shown.error); return; }
   try {
@@ -367,34 +371,38 @@ async function main() {
     appFailed(error);
     return;
   }
+  // The app is adopted at once (messages, progress, drag feedback); a slow model only holds back
+  // its card, the rows and the shown file.
   xray.timeline.app_ready = performance.now();
+  app = loaded;
+  document.body.classList.add('app-ready');
+  for (const message of earlyReports.splice(0)) report(message);
+  if (queue.running) progress(queue.done, queue.total, true);
+  const wake = () => app._xray_wake();
+  for (const type of ['pointermove', 'pointerdown', 'pointerup', 'wheel', 'keydown', 'keyup', 'focus']) {
+    window.addEventListener(type, wake, { passive: true });
+  }
+  if (!xray.modelCard) setStatus('Loading the classifier (ONNX Runtime Web and the model)…');
   let status, modelOk = false;
   try {
     const model = await modelReady;
-    if (!withString(loaded, model.card, (ptr) => loaded._xray_set_model_card(ptr))) {
+    if (!withString(app, model.card, (ptr) => app._xray_set_model_card(ptr))) {
       throw new Error('model/model.json is not a usable model card');
     }
-    const gateNote = setUpOodGate(loaded, model.outputNames);
-    xray.modelPanel = JSON.parse(loaded.UTF8ToString(loaded._xray_model_panel()));
-    status = `Model ready: input ${loaded._xray_model_width()}x${loaded._xray_model_height()}, ONNX Runtime Web ${model.version} on ${model.threads} thread(s) in a worker. ${gateNote}Drop X-rays or a folder, or use Open.`;
+    const gateNote = setUpOodGate(app, model.outputNames);
+    xray.modelPanel = JSON.parse(app.UTF8ToString(app._xray_model_panel()));
+    status = `Model ready: input ${app._xray_model_width()}x${app._xray_model_height()}, ONNX Runtime Web ${model.version} on ${model.threads} thread(s) in a worker. ${gateNote}Drop X-rays or a folder, or use Open.`;
     modelOk = true;
   } catch (error) {
     status = `The model could not be loaded: ${error.message}`;
     announce(`error: ${error.message}`);
   }
-  // At once (no await from here): the app gets what happened before it was there.
-  app = loaded;
+  // At once (no await from here): the canvas gets the rows and the shown file made before it had the card.
   setStatus(status, !modelOk);
+  canvasHasCard = true;
   results.rows.forEach((row, index) => addToCanvas(row, index, index === xray.selected));
-  for (const message of earlyReports.splice(0)) report(message);
   if (waitingToBeShown) showOnCanvas(waitingToBeShown);
   waitingToBeShown = null;
-  if (queue.running) progress(queue.done, queue.total, true);
-  document.body.classList.add('app-ready');
-  const wake = () => app._xray_wake();
-  for (const type of ['pointermove', 'pointerdown', 'pointerup', 'wheel', 'keydown', 'keyup', 'focus']) {
-    window.addEventListener(type, wake, { passive: true });
-  }
   xray.ready = modelOk;
 }
 

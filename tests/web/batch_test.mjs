@@ -246,6 +246,28 @@ try {
                 `${noGlGap.toExponential(2)}), the broken one's error among the page's messages`);
   }
   await noGl.screenshot({ path: path.join(outDir, 'no-webgl2.png') });
+
+  // 8. A slow model (its download held back 4 s): the viewer starts meanwhile and says it is
+  // loading; a file dropped then gets its row once the model is there, and the viewer shows it.
+  const slowContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const slow = await slowContext.newPage();
+  slow.on('pageerror', (e) => fail(`page error (slow model): ${e.message}`));
+  await slow.route('**/model/model.onnx', async (route) => { await new Promise((r) => setTimeout(r, 4000)); await route.continue(); });
+  await slow.goto(server.pageUrl);
+  await slow.waitForFunction(() => document.body.classList.contains('app-ready'), null, { timeout: 30000 });
+  const early = await slow.evaluate(() => ({ ready: window.xray.ready, rows: window.xray.results.length }));
+  const goodFile = files.find((f) => expected.get(path.basename(f))?.error === '');
+  await dropFiles(await slowContext.newCDPSession(slow), slow, [goodFile]);
+  const late = await slow.evaluate(() => ({ row: window.xray.results[0], shown: JSON.parse(Module.UTF8ToString(Module._xray_shown())) }));
+  if (early.ready || early.rows) fail(`slow model: the page said ready (${early.ready}) or had rows (${early.rows}) before the model arrived`);
+  else if (!late.row || late.row.error !== null || Math.abs(late.row.probability - Number(expected.get(late.row.file)?.probability)) > 1e-4) {
+    fail(`slow model: the file dropped while it loaded gave ${JSON.stringify(late.row)}`);
+  } else if (late.shown.file !== path.basename(goodFile) || !late.shown.image || !late.shown.result) {
+    fail(`slow model: the viewer shows ${JSON.stringify(late.shown)}`);
+  } else {
+    console.log(`slow model: the viewer started before the model; the file dropped meanwhile got its row and is shown (${late.row.label} ${late.row.probability.toFixed(4)})`);
+  }
+  await slowContext.close();
 } catch (error) {
   fail(error.stack || String(error));
 } finally {
