@@ -19,20 +19,27 @@ const byPath = (a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 const readEntries = (reader) => new Promise((resolve, reject) => reader.readEntries(resolve, reject));
 const entryFile = (entry) => new Promise((resolve, reject) => entry.file(resolve, reject));
 
-async function walkFolder(folder, prefix, out) {
-  const reader = folder.createReader();
-  for (let batch = await readEntries(reader); batch.length; batch = await readEntries(reader)) {  // 100 entries at a time
-    for (const entry of batch) {
-      if (entry.name.startsWith('.')) continue;
-      if (entry.isDirectory) await walkFolder(entry, `${prefix}${entry.name}/`, out);
-      else if (wantedInFolder(entry.name)) out.push({ entry, path: prefix + entry.name });
+// A folder's wanted files into out, subfolders included. A (sub)folder the browser cannot list to
+// the end is added to unread ({name: its path, reason}) and the walk goes on with the rest.
+async function walkFolder(folder, prefix, out, unread) {
+  try {
+    const reader = folder.createReader();
+    for (let batch = await readEntries(reader); batch.length; batch = await readEntries(reader)) {  // 100 entries at a time
+      for (const entry of batch) {
+        if (entry.name.startsWith('.')) continue;
+        if (entry.isDirectory) await walkFolder(entry, `${prefix}${entry.name}/`, out, unread);
+        else if (wantedInFolder(entry.name)) out.push({ entry, path: prefix + entry.name });
+      }
     }
+  } catch (error) {
+    unread.push({ name: prefix.slice(0, -1), reason: error.message || error.name || String(error) });
   }
 }
 
 // A drop: its items must be taken before the first await, as the browser empties the
 // DataTransfer when the event handler returns. Returns {files, emptyFolders, unreadFolders}:
-// unreadFolders [{name, reason}] could not be listed to the end (what was listed is in files).
+// unreadFolders [{name, reason}]: folders or subfolders (name: the path) that could not be listed
+// to the end; what was listed, theirs and their siblings', is in files.
 export async function filesFromDrop(dataTransfer) {
   const dropped = [];
   for (const item of dataTransfer.items ?? []) {
@@ -44,16 +51,11 @@ export async function filesFromDrop(dataTransfer) {
   const files = [], emptyFolders = [], unreadFolders = [];
   for (const d of dropped) {
     if (d.file) { files.push({ file: d.file, path: d.file.name }); continue; }
-    const found = [];
-    let listed = true;
-    try {
-      await walkFolder(d.folder, `${d.folder.name}/`, found);
-    } catch (error) {
-      listed = false;
-      unreadFolders.push({ name: d.folder.name, reason: error.message || error.name || String(error) });
-    }
+    const found = [], unread = [];
+    await walkFolder(d.folder, `${d.folder.name}/`, found, unread);
+    unreadFolders.push(...unread);
     found.sort(byPath);
-    if (!found.length && listed) emptyFolders.push(d.folder.name);
+    if (!found.length && !unread.length) emptyFolders.push(d.folder.name);
     for (const { entry, path } of found) {
       try { files.push({ file: await entryFile(entry), path }); } catch (error) { files.push({ file: null, path, error: `cannot be read (${error.message || error.name})` }); }
     }

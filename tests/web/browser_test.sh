@@ -47,6 +47,7 @@ batch=("${films[@]}" "$out/not-an-image.jpeg" "$out/not-a-chest-xray.png")
 node "$here/batch_test.mjs" "$out/dist" "$out/batch-expected.csv" "${batch[@]}" --out "$out" "${generated[@]}"
 # The queue's own rules, under node: a drop after Stop is analysed; a failed row costs that row only.
 node "$here/queue_test.mjs"
+node "$here/file_sources_test.mjs"
 node "$here/format_test.mjs"
 # model.onnx is checked against the card, in a secure context and outside one.
 node "$here/checksum_test.mjs" "$out/dist" "$out"
