@@ -15,5 +15,7 @@ rm -rf "$out.tmp" && mkdir -p "$out.tmp/ort" "$out.tmp/model"
 cp web/index.html web/style.css web/*.js build-wasm/bin/xray-app.js build-wasm/bin/xray-app.wasm build-wasm/bin/xray-worker.js build-wasm/bin/xray-worker.wasm "$out.tmp/"
 cp "$ort/ort.wasm.min.mjs" "$ort/ort-wasm-simd-threaded.mjs" "$ort/ort-wasm-simd-threaded.wasm" "$out.tmp/ort/"
 cp "$model/model.json" "$model/model.onnx" "$out.tmp/model/"
+# The service worker's list of the page's files, with their sha256 (web/service_worker.js).
+node scripts/write_precache.mjs "$out.tmp" >/dev/null
 rm -rf "$out" && mv "$out.tmp" "$out"
 echo "$out/: $(find "$out" -type f | wc -l) files, $(du -sh "$out" | cut -f1) ($(tar -cz -C "$out" . | wc -c | numfmt --to=iec) gzipped), model from $model"

@@ -14,8 +14,9 @@ import { Results } from './results.js';
 // oodGate: {output, limit} when the model has an out-of-distribution gate, else null.
 // modelPanel: the lines the model panel draws on the canvas (it has no DOM text).
 // selected: the row shown above the table (-1: none); shown: what is shown for it.
+// offline: whether the page is saved for offline use (see keepOfflineCopy).
 const xray = { ready: false, lastResult: null, lastError: null, modelCard: null, timeline: window.xrayBoot?.timeline ?? {}, analysed: 0,
-               oodGate: null, modelPanel: [], results: [], selected: -1, shown: null, resultsCsv: () => results.csv() };
+               oodGate: null, modelPanel: [], results: [], selected: -1, shown: null, offline: null, resultsCsv: () => results.csv() };
 window.xray = xray;
 // boot.js has started the workers, the model's download and ONNX Runtime's compile (start-up's
 // critical path); their start-up steps join the page's timeline (ms since this page's navigation).
@@ -355,6 +356,7 @@ const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 // its WASM and first frames would otherwise slow ONNX Runtime's start and the first inference by
 // about as much as they cost. Until then the page writes what it is doing (index.html #loading).
 const APP_WAIT_MS = 1500, FIRST_ROW_WAIT_MS = 1000;
+const OFFLINE_COPY_DELAY_MS = 3000;  // after the model is ready
 
 async function main() {
   installInputs();
@@ -405,5 +407,30 @@ async function main() {
   waitingToBeShown = null;
   xray.ready = modelOk;
 }
+
+// The offline copy (service_worker.js): saved once the page has started, never beside start-up;
+// only where the browser allows service workers (https, localhost). window.xray.offline says
+// 'saving', 'saved', or why not.
+function keepOfflineCopy() {
+  if (!('serviceWorker' in navigator)) {
+    xray.offline = 'unavailable (service workers need https or localhost)';
+    return;
+  }
+  xray.offline = 'saving';
+  navigator.serviceWorker.register('service_worker.js').then((registration) => {
+    const worker = registration.installing ?? registration.waiting ?? registration.active;
+    const follow = () => {
+      if (worker.state === 'activated') xray.offline = 'saved';
+      else if (worker.state === 'installed') xray.offline = 'saved (a newer build: used from the next visit)';
+      else if (worker.state === 'redundant') xray.offline = 'not saved (a file could not be saved; see the console)';
+    };
+    worker.addEventListener('statechange', follow);
+    follow();
+  }, (error) => {
+    xray.offline = `not saved: ${error.message || error}`;
+    console.warn(`the page could not be saved for offline use: ${error.message || error}`);
+  });
+}
+modelReady.then(() => delay(OFFLINE_COPY_DELAY_MS)).then(keepOfflineCopy, () => {});
 
 main();

@@ -268,6 +268,31 @@ try {
     console.log(`slow model: the viewer started before the model; the file dropped meanwhile got its row and is shown (${late.row.label} ${late.row.probability.toFixed(4)})`);
   }
   await slowContext.close();
+
+  // 9. Offline: the first page saved the page's files once it had started (service_worker.js);
+  // with the network off, the page opens from that copy and analyses a file as before.
+  await page.waitForFunction(() => window.xray.offline && window.xray.offline !== 'saving', null, { timeout: 60000 });
+  const saved = await page.evaluate(() => window.xray.offline);
+  if (saved !== 'saved') fail(`offline copy: ${saved}`);
+  else {
+    await context.setOffline(true);
+    try {
+      const offline = await context.newPage();
+      offline.on('pageerror', (e) => fail(`page error (offline): ${e.message}`));
+      await offline.goto(server.pageUrl);
+      await offline.waitForFunction(() => window.xray?.ready, null, { timeout: 60000 });
+      await dropFiles(await context.newCDPSession(offline), offline, [goodFile]);
+      const row = await offline.evaluate(() => window.xray.results[0]);
+      if (!row || row.error !== null || Math.abs(row.probability - Number(expected.get(row.file)?.probability)) > 1e-4) {
+        fail(`offline: the page gave ${JSON.stringify(row)}`);
+      } else {
+        console.log(`offline: the page opened from its saved copy with the network off and analysed ${row.file} (${row.label} ${row.probability.toFixed(4)})`);
+      }
+      await offline.close();
+    } finally {
+      await context.setOffline(false);
+    }
+  }
 } catch (error) {
   fail(error.stack || String(error));
 } finally {
