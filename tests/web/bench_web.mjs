@@ -156,7 +156,7 @@ const firstFile = results.timeline.filter(([n]) => n.startsWith('first_file_'));
 console.log(`cold: the floor's steps (median ms since navigation): ${results.floorTimeline.map(([n, v]) => `${n} ${v.toFixed(0)}`).join(', ')}`);
 console.log(`cold: the page's steps (median ms since navigation): ${steps.map(([n, v]) => `${n} ${v.toFixed(0)}`).join(', ')}`);
 console.log(`cold: the first file's own times (median ms): ${firstFile.map(([n, v]) => `${n.slice(11)} ${v.toFixed(1)}`).join(', ')}`);
-console.log(`reload: first result, file dropped at once    ${ms(results.warm)}   (a returning visitor: HTTP and code caches warm)`);
+console.log(`reload: first result, file dropped at once    ${ms(results.warm)}   (a returning visitor: the saved copy (service worker), code caches warm)`);
 console.log(`batch: ${String(results.batchRows).padStart(3)} files in one drop              ${(results.batchRows / results.batchSeconds).toFixed(1).padStart(8)} images/s  (${results.batchSeconds.toFixed(2)} s; target >= 20)`);
 console.log(`batch: longest main-thread task               ${ms(results.longestTask)}   (${results.longTasks} tasks over 50 ms)`);
 console.log(`batch: longest gap between frames             ${ms(results.longestGap)}   (median ${results.medianGap.toFixed(1)} ms; target <= 50)`);
