@@ -16,9 +16,10 @@ const walk = (dir) => {
   }
 };
 walk(dist);
-const version = createHash('sha256').update(JSON.stringify(files)).digest('hex').slice(0, 16);
 const source = readFileSync(worker, 'utf8');
+// The worker's own code counts too: a build that changes only the worker is a new build.
+const version = createHash('sha256').update(JSON.stringify(files)).update(source).digest('hex').slice(0, 16);
 const placeholder = 'const PRECACHE = null;';
 if (!source.includes(placeholder)) throw new Error(`${worker}: no "${placeholder}" to fill in`);
-writeFileSync(worker, source.replace(placeholder, `const PRECACHE = ${JSON.stringify({ version, files })};`));
+writeFileSync(worker, source.replace(placeholder, () => `const PRECACHE = ${JSON.stringify({ version, files })};`));
 console.log(`${worker}: ${files.length} files, version ${version}`);

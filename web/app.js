@@ -29,7 +29,7 @@ const results = new Results(document.getElementById('results-table'), () => xray
 xray.results = results.rows;
 let app = null;        // the Emscripten module (xray-app.js), once it runs
 // Files are analysed and get their rows once the model is ready: the worker applies the card's
-// rule, so rows need no app. The app (the canvas) draws them when it is there.
+// rule, so rows need no app. The app (the canvas) draws them once it has the model card.
 const modelReady = analyser.ready.then((model) => {
   xray.modelCard = JSON.parse(model.card);
   xray.oodGate = model.gate;
@@ -419,10 +419,14 @@ function keepOfflineCopy() {
   xray.offline = 'saving';
   navigator.serviceWorker.register('service_worker.js').then((registration) => {
     const worker = registration.installing ?? registration.waiting ?? registration.active;
+    const older = () => registration.active && registration.active !== worker;
     const follow = () => {
       if (worker.state === 'activated') xray.offline = 'saved';
-      else if (worker.state === 'installed') xray.offline = 'saved (a newer build: used from the next visit)';
-      else if (worker.state === 'redundant') xray.offline = 'not saved (a file could not be saved; see the console)';
+      else if (worker.state === 'installed' && older()) xray.offline = 'saved (a newer build: used once every tab of the page is closed)';
+      else if (worker.state === 'redundant') {
+        xray.offline = registration.active ? 'saved (a newer build could not be saved; the one saved before is used)'
+                                           : 'not saved (a file could not be saved; see the console)';
+      } else xray.offline = 'saving';
     };
     worker.addEventListener('statechange', follow);
     follow();
