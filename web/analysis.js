@@ -1,6 +1,7 @@
-// The page's side of the analysis worker (analysis_worker.js), which reads each file, runs the
-// trainer's preprocessing and ONNX Runtime Web off the main thread, and the way a result reaches
-// the app (wasm/app/exports.cpp). The image never leaves the browser.
+// The page's side of the analysis worker (analysis_worker.js, which reads each file and runs the
+// trainer's preprocessing off the main thread, with ONNX Runtime Web in inference_worker.js
+// beside it), a result's row fields, and the way a shown file reaches the app
+// (wasm/app/exports.cpp). The image never leaves the browser.
 import { megabytes } from './format.js';
 
 // 40 megapixels is at most 160 MB even as 32-bit BMP: a larger file is refused by its size,

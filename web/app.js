@@ -111,18 +111,22 @@ function addRow(row, file, show) {
   firstRowMade();
 }
 
+// A file's name and why it cannot be shown replace whatever the app showed.
+function showErrorOnCanvas(path, text) {
+  withString(app, path, (name) => withString(app, text, (message) => app._xray_show_error(name, message)));
+}
+
 // The shown file: {path, result} or {path, error}, drawn by the app, or kept for it until it runs
 // (only the last one: one picture in memory).
 let waitingToBeShown = null;
 function showOnCanvas(shown) {
   if (!canvasHasCard) { waitingToBeShown = shown; return; }
-  const showError = (text) => withString(app, shown.path, (name) => withString(app, text, (t) => app._xray_show_error(name, t)));
-  if (shown.error !== undefined) { showError(shown.error); return; }
+  if (shown.error !== undefined) { showErrorOnCanvas(shown.path, shown.error); return; }
   try {
     showOnApp(app, shown.path, shown.result, xray.oodGate);
   } catch (error) {
     // no memory for the picture: the verdict is in its row; the previous picture must not stay
-    try { showError(`${error.message || error} (the result is in the table)`); } catch { /* nothing more to do */ }
+    try { showErrorOnCanvas(shown.path, `${error.message || error} (the result is in the table)`); } catch { /* nothing more to do */ }
   }
 }
 
@@ -179,7 +183,7 @@ async function showRow(index) {
   results.markSelected(index);
   let text;
   if (row.error !== null) {
-    withString(app, row.file, (name) => withString(app, row.error, (message) => app._xray_show_error(name, message)));
+    showErrorOnCanvas(row.file, row.error);
     text = `error: ${row.file}: ${row.error}`;
   } else {
     try {
@@ -188,7 +192,7 @@ async function showRow(index) {
       text = verdictText(verdictOf(result));
     } catch (error) {
       const message = `${error.message || error} (it was analysed before)`;
-      withString(app, row.file, (name) => withString(app, message, (m) => app._xray_show_error(name, m)));
+      showErrorOnCanvas(row.file, message);
       text = `error: ${row.file}: ${message}`;
     }
   }
@@ -326,10 +330,10 @@ function loadApp() {
 // The app's model panel says whether the gate runs (the worker decides it the same way: the card
 // gives a limit and model.onnx has the output it names); a card and a graph that disagree are
 // said, not guessed around. Returns a note for the status line.
-function setUpOodGate(loaded, outputNames) {
-  const output = loaded.UTF8ToString(loaded._xray_model_ood_output());
+function setUpOodGate(outputNames) {
+  const output = app.UTF8ToString(app._xray_model_ood_output());
   const inOnnx = outputNames.includes(output);
-  loaded._xray_set_ood_in_onnx(inOnnx ? 1 : 0);
+  app._xray_set_ood_in_onnx(inOnnx ? 1 : 0);
   if (xray.oodGate) return '';
   if (xray.modelCard.ood) {
     console.warn(`model.json describes an out-of-distribution gate that cannot run (output "${output}" ${inOnnx ? 'present' : 'missing'} in model.onnx)`);
@@ -366,9 +370,8 @@ async function main() {
   });
   await Promise.race([modelReady.catch(() => {}), delay(APP_WAIT_MS)]);
   if (queue.running) await Promise.race([firstRow, delay(FIRST_ROW_WAIT_MS)]);
-  let loaded;
   try {
-    loaded = await loadApp();
+    app = await loadApp();
   } catch (error) {
     appFailed(error);
     return;
@@ -376,7 +379,6 @@ async function main() {
   // The app is adopted at once (messages, progress, drag feedback); a slow model only holds back
   // its card, the rows and the shown file.
   xray.timeline.app_ready = performance.now();
-  app = loaded;
   document.body.classList.add('app-ready');
   for (const message of earlyReports.splice(0)) report(message);
   if (queue.running) progress(queue.done, queue.total, true);
@@ -391,7 +393,7 @@ async function main() {
     if (!withString(app, model.card, (ptr) => app._xray_set_model_card(ptr))) {
       throw new Error('model/model.json is not a usable model card');
     }
-    const gateNote = setUpOodGate(app, model.outputNames);
+    const gateNote = setUpOodGate(model.outputNames);
     xray.modelPanel = JSON.parse(app.UTF8ToString(app._xray_model_panel()));
     status = `Model ready: input ${app._xray_model_width()}x${app._xray_model_height()}, ONNX Runtime Web ${model.version} on ${model.threads} thread(s) in a worker. ${gateNote}Drop X-rays or a folder, or use Open.`;
     modelOk = true;

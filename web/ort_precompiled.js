@@ -18,7 +18,12 @@ export function usePrecompiledWasm(ort, compiled, ortBaseUrl, mark = () => {}) {
     if (source !== standIn && source?.buffer !== standIn) return instantiate.apply(this, arguments);
     WebAssembly.instantiate = instantiate;  // needed once
     mark('worker_ort_instantiate_called');
-    return module.then(async (m) => { mark('worker_ort_module_here'); const instance = await instantiate(m, imports); mark('worker_ort_instantiated'); return { module: m, instance }; });
+    return module.then(async (m) => {
+      mark('worker_ort_module_here');
+      const instance = await instantiate(m, imports);
+      mark('worker_ort_instantiated');
+      return { module: m, instance };
+    });
   };
   ort.env.wasm.wasmBinary = standIn;
 }

@@ -1,8 +1,8 @@
 // The files waiting to be analysed, in drop order, and the row to show after a click or an arrow
 // key. The workers read one file while running the network on the one before; three are given to
 // them at once so that neither waits for the main thread between files, and rows are added in
-// drop order. A selection goes before
-// the next waiting file, so the page answers at once even in the middle of a long batch.
+// drop order. A selection goes before the next waiting file, so the page answers at once even in
+// the middle of a long batch.
 // A task boundary between files, so input events and frames get their turn even when files fail
 // at once. A message, not setTimeout: chained timeouts are held back to 4 ms each.
 const channel = new MessageChannel();
