@@ -154,7 +154,7 @@ function finishEntry(entry, outcome) {
   } else {
     const error = outcome.error;
     row = { file: entry.path, probability: null, label: null, outOfDistribution: null, oodScore: null, colourFraction: null, error,
-            timings: { total_ms: outcome.result?.timings.total_ms ?? 0, drop_to_result_ms: end - entry.droppedAt } };
+            timings: { total_ms: 0, drop_to_result_ms: end - entry.droppedAt } };
     xray.lastResult = null;
     xray.lastError = `${entry.path}: ${error}`;
     shownText = `error: ${xray.lastError}`;
